@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { withTx } from '../db/tx.js';
+import { isAppError } from '../lib/app-error.js';
+import { createKey, createTenantInTx, listTenants, revokeKeyByPrefix } from '../modules/tenants/index.js';
+import { createEndpointInTx } from '../modules/webhooks/index.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openRuntime, type Runtime } from './runtime.js';
+import { serve } from './server.js';
+
+const USAGE = `Usage: npm run -s encore -- <command>
+
+  serve                         the API and the background workers (what npm start runs)
+  worker                        background jobs only (scale out next to serve; needs DATABASE_URL or a running serve)
+  migrate                       apply pending database migrations
+  tenant create --name NAME [--return-origin URL]... [--webhook-url URL] [--currency EUR]
+                                prints {"tenantId", "apiKey"}; the key is shown once
+  tenant list                   every tenant with its number of active keys
+  key create --tenant ID        a new API key for a tenant
+  key revoke --key-prefix P     revoke the key starting with P (first 12 characters)
+
+Environment: PORT, HOST, PUBLIC_URL, DATABASE_URL (absent: embedded PostgreSQL in DATA_DIR, default ./data), LOG_LEVEL`;
+
+const print = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const rt = await openRuntime(config, { role: 'command' });
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function onSignals(stop: (signal: string) => Promise<void>): void {
+  let count = 0;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      count += 1;
+      if (count > 1) {
+        print('second signal: exiting now');
+        process.exit(1);
+      }
+      stop(signal).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const running = await serve(config, print);
+      onSignals((s) => running.shutdown(s));
+      return -1;
+    }
+    case 'worker': {
+      const rt = await openRuntime(config, { role: 'service', log: print });
+      rt.deps.queue.onError = (err) => console.error('job queue error:', err.message);
+      await rt.deps.queue.startWorkers();
+      print('Encore worker running; Ctrl-C to stop');
+      onSignals(async (s) => {
+        print(`shutting down (${s})`);
+        await rt.close();
+      });
+      return -1;
+    }
+    case 'migrate': {
+      const applied = await withRuntime(config, async (rt) => rt.migrated);
+      print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      return 0;
+    }
+    case 'tenant': {
+      if (sub === 'create') {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            name: { type: 'string' },
+            'return-origin': { type: 'string', multiple: true },
+            'webhook-url': { type: 'string' },
+            currency: { type: 'string' },
+          },
+        });
+        if (!values.name) throw new UsageError('tenant create needs --name NAME');
+        const created = await withRuntime(config, (rt) =>
+          withTx(rt.deps.db, async (tx) => {
+            const t = await createTenantInTx(tx, rt.deps, {
+              name: values.name!,
+              returnOrigins: values['return-origin'] ?? [],
+              ...(values.currency ? { defaultCurrency: values.currency } : {}),
+            });
+            if (values['webhook-url']) {
+              await createEndpointInTx(tx, rt.deps, { tenantId: t.tenantId, label: 'cli' }, { url: values['webhook-url'] });
+            }
+            return t;
+          }),
+        );
+        print(JSON.stringify({ tenantId: created.tenantId, apiKey: created.apiKey }));
+        return 0;
+      }
+      if (sub === 'list') {
+        parseArgs({ args: rest, options: {} });
+        const tenants = await withRuntime(config, (rt) => listTenants(rt.deps));
+        for (const t of tenants) print(JSON.stringify(t));
+        return 0;
+      }
+      throw new UsageError(`unknown tenant command "${sub ?? ''}"`);
+    }
+    case 'key': {
+      if (sub === 'create') {
+        const { values } = parseArgs({ args: rest, options: { tenant: { type: 'string' } } });
+        if (!values.tenant) throw new UsageError('key create needs --tenant ID');
+        const key = await withRuntime(config, (rt) => createKey(rt.deps, values.tenant!));
+        print(JSON.stringify({ tenantId: values.tenant, keyId: key.keyId, apiKey: key.apiKey }));
+        return 0;
+      }
+      if (sub === 'revoke') {
+        const { values } = parseArgs({ args: rest, options: { 'key-prefix': { type: 'string' } } });
+        if (!values['key-prefix']) throw new UsageError('key revoke needs --key-prefix P');
+        const revoked = await withRuntime(config, (rt) => revokeKeyByPrefix(rt.deps, values['key-prefix']!));
+        print(JSON.stringify({ ...revoked, revoked: true }));
+        return 0;
+      }
+      throw new UsageError(`unknown key command "${sub ?? ''}"`);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      print(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`error: ${(err as Error).message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (err instanceof ConfigError || isAppError(err)) {
+      console.error(`error: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,45 @@
+import { openDatabase, type Database } from '../db/database.js';
+import type { EmbeddedRole } from '../db/embedded.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { registerJobs } from '../jobs/registry.js';
+import { JobQueue } from '../jobs/queue.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { Config } from './config.js';
+import type { Deps } from './deps.js';
+
+export interface Runtime {
+  deps: Deps;
+  database: Database;
+  migrated: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a process needs, in order: the database (embedded or DATABASE_URL), migrations, the job
+ * queue with every module's handlers registered. `close` undoes it in reverse.
+ */
+export async function openRuntime(
+  config: Config,
+  opts: { role: EmbeddedRole; clock?: Clock; log?: (m: string) => void; pollingIntervalSeconds?: number },
+): Promise<Runtime> {
+  const database = await openDatabase(config, opts.role, opts.log);
+  try {
+    const migrated = await migrateToLatest(database.db);
+    const queue = new JobQueue(database.connection, { pollingIntervalSeconds: opts.pollingIntervalSeconds });
+    const deps: Deps = { db: database.db, clock: opts.clock ?? systemClock, queue, config };
+    registerJobs(deps);
+    await queue.start();
+    return {
+      deps,
+      database,
+      migrated,
+      close: async () => {
+        await queue.stop();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { withTx } from '../db/tx.js';
+import { countTenants, createTenantInTx } from '../modules/tenants/index.js';
+import { buildApp, type App } from './app.js';
+import type { Config } from './config.js';
+import type { Deps } from './deps.js';
+import { openRuntime, type Runtime } from './runtime.js';
+
+export interface Running {
+  app: App;
+  runtime: Runtime;
+  url: string;
+  shutdown(reason: string): Promise<void>;
+}
+
+type Print = (line: string) => void;
+
+/**
+ * `encore serve`: migrations, the HTTP API, and the job workers in-process. Shutdown order matters:
+ * stop accepting and finish in-flight requests, stop workers (running jobs finish), close the pool,
+ * then stop the embedded server.
+ */
+export async function serve(config: Config, print: Print = (l) => process.stdout.write(`${l}\n`)): Promise<Running> {
+  const t0 = performance.now();
+  const runtime = await openRuntime(config, { role: 'service', log: print });
+  let app: App;
+  try {
+    app = await buildApp(runtime.deps, { logger: { level: config.logLevel } });
+    runtime.deps.queue.onError = (err) => app.log.error({ err }, 'job queue error');
+    await app.listen({ port: config.port, host: config.host });
+    await runtime.deps.queue.startWorkers();
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  print(`Encore is serving on ${url} (started in ${Math.round(performance.now() - t0)} ms; API reference at ${config.publicUrl}/docs)`);
+  await greetFirstStart(runtime.deps, config, print);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    closing ??= (async () => {
+      print(`shutting down (${reason})`);
+      await app.close();
+      await runtime.close();
+      print('stopped');
+    })();
+    return closing;
+  };
+  return { app, runtime, url, shutdown };
+}
+
+/** On the very first start, a demo tenant and a curl line, so a newcomer can call the API at once. */
+async function greetFirstStart(deps: Deps, config: Config, print: Print): Promise<void> {
+  const created = await withTx(deps.db, async (tx) => {
+    // Several processes may start at once on one database: one of them creates the demo tenant.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('encore-demo-tenant'))`.execute(tx);
+    if ((await countTenants({ db: tx })) > 0) return undefined;
+    return createTenantInTx(tx, deps, { name: 'demo', returnOrigins: [config.publicUrl] });
+  });
+  if (!created) return;
+  const body = JSON.stringify({
+    externalReferenceId: 'demo-concert',
+    title: 'Demo concert',
+    description: 'My first Encore event',
+    location: { venueName: 'Sala Apolo', city: 'Barcelona', country: 'ES', timeZone: 'Europe/Madrid' },
+    configuration: { policy: 'NONE', currency: 'EUR' },
+    shows: [
+      {
+        showId: 'demo-show-1',
+        date: '2027-06-01T21:00:00+02:00',
+        ticketOptions: [{ ticketId: 'general', title: 'General admission', price: 35, capacity: 500 }],
+        priceTypes: [{ priceTypeId: 'standard', title: 'Standard' }],
+      },
+    ],
+  });
+  print('');
+  print('First start: created the demo tenant.');
+  print(`  tenant id: ${created.tenantId}`);
+  print(`  API key:   ${created.apiKey}   (shown once; stored only as a hash)`);
+  print('Try it:');
+  print(`  curl -s -X POST ${config.publicUrl}/v1/events -H 'Authorization: ${created.apiKey}' -H 'content-type: application/json' -d '${body}'`);
+  print('');
+}

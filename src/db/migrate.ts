@@ -1,0 +1,22 @@
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './migrations/0001-core.js';
+import * as m0002 from './migrations/0002-events.js';
+import * as m0003 from './migrations/0003-webhooks.js';
+
+// Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-core': m0001,
+  '0002-events': m0002,
+  '0003-webhooks': m0003,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Applies every pending migration; Kysely's lock table makes concurrent starts safe. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

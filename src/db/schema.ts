@@ -1,0 +1,27 @@
+import type { AuditLogTable } from '../modules/audit/audit.tables.js';
+import type {
+  EventRulesTable,
+  EventsTable,
+  PriceCombinationsTable,
+  PriceTypesTable,
+  ShowsTable,
+  TicketOptionsTable,
+} from '../modules/events/events.tables.js';
+import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tables.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
+
+/** Every table of the database, for Kysely's types. Each module owns (and alone queries) its own. */
+export interface DB {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  events: EventsTable;
+  shows: ShowsTable;
+  ticket_options: TicketOptionsTable;
+  price_types: PriceTypesTable;
+  price_combinations: PriceCombinationsTable;
+  event_rules: EventRulesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+}

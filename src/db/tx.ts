@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from './schema.js';
+
+/** What a repository method runs on: the pool, or the use case's transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+export type Tx = Transaction<DB>;
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+
+/**
+ * The one transaction of a use case. A serialization failure or deadlock means nothing was
+ * committed, so the whole function is safe to run again; it is retried a few times with jitter.
+ * `fn` must therefore do no I/O outside the database (no network calls inside a transaction).
+ */
+export async function withTx<T>(db: Kysely<DB>, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 20));
+    }
+  }
+}
+
+export function pgErrorCode(err: unknown): string | undefined {
+  return (err as { code?: string } | null)?.code;
+}
+
+export function pgConstraint(err: unknown): string | undefined {
+  return (err as { constraint?: string } | null)?.constraint;
+}

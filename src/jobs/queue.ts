@@ -1,0 +1,103 @@
+import { CompiledQuery } from 'kysely';
+import PgBoss from 'pg-boss';
+import type pg from 'pg';
+import type { Executor } from '../db/tx.js';
+
+export type JobHandler<T> = (data: T, meta: { id: string; retryCount: number }) => Promise<void>;
+
+interface Registration {
+  name: string;
+  handler: JobHandler<never>;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  batchSize: number;
+}
+
+export interface SendOptions {
+  startAfter?: Date;
+  singletonKey?: string;
+  retryLimit?: number;
+}
+
+/**
+ * Background jobs on pg-boss. `send` takes the business transaction, so a job exists exactly when the
+ * change that asked for it committed (the outbox rule). Handlers are registered by modules at start-up
+ * and run by `serve` in-process and by `encore worker` processes; any number of processes may work the
+ * same queues, pg-boss's SKIP LOCKED fetch hands each job to one of them.
+ */
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly registrations = new Map<string, Registration>();
+  private started = false;
+  private working = false;
+
+  constructor(connection: pg.PoolConfig, opts: { pollingIntervalSeconds?: number } = {}) {
+    this.boss = new PgBoss({
+      host: connection.host,
+      port: connection.port,
+      user: connection.user,
+      password: typeof connection.password === 'string' ? connection.password : undefined,
+      database: connection.database,
+      connectionString: connection.connectionString,
+      max: 4,
+      application_name: 'encore-jobs',
+      // Maintenance (archiving, expiring stuck jobs) runs in every process; pg-boss coordinates it.
+      supervise: true,
+      schedule: true,
+    });
+    this.pollingIntervalSeconds = opts.pollingIntervalSeconds ?? 0.5;
+    // pg-boss reports connection trouble as events; they must not crash the process.
+    this.boss.on('error', (err) => this.onError(err));
+  }
+
+  private readonly pollingIntervalSeconds: number;
+  onError: (err: Error) => void = () => {};
+
+  register<T>(name: string, handler: JobHandler<T>, opts: { retryLimit?: number; retryDelaySeconds?: number; batchSize?: number } = {}): void {
+    this.registrations.set(name, {
+      name,
+      handler: handler as JobHandler<never>,
+      retryLimit: opts.retryLimit ?? 5,
+      retryDelaySeconds: opts.retryDelaySeconds ?? 5,
+      batchSize: opts.batchSize ?? 1,
+    });
+  }
+
+  /** Creates pg-boss's schema and every registered queue; needed before send or work. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.boss.start();
+    for (const r of this.registrations.values()) {
+      await this.boss.createQueue(r.name, { name: r.name, retryLimit: r.retryLimit, retryDelay: r.retryDelaySeconds, retryBackoff: true });
+    }
+    this.started = true;
+  }
+
+  async startWorkers(): Promise<void> {
+    await this.start();
+    if (this.working) return;
+    this.working = true;
+    for (const r of this.registrations.values()) {
+      await this.boss.work<never>(r.name, { batchSize: r.batchSize, pollingIntervalSeconds: this.pollingIntervalSeconds }, async (jobs) => {
+        for (const job of jobs) {
+          await r.handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+        }
+      });
+    }
+  }
+
+  /** Enqueue inside the caller's transaction: the job commits or rolls back with the change. */
+  async send(ex: Executor, name: string, data: object, opts: SendOptions = {}): Promise<void> {
+    if (!this.registrations.has(name)) throw new Error(`job ${name} is not registered`);
+    const db: PgBoss.Db = { executeSql: (text, values) => ex.executeQuery(CompiledQuery.raw(text, values as unknown[])) };
+    await this.boss.send(name, data, { db, ...(opts.startAfter ? { startAfter: opts.startAfter } : {}), ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}), ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}) });
+  }
+
+  /** Stops fetching, waits for running handlers (up to `timeoutMs`), closes pg-boss's pool. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.working = false;
+    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The closed table of error codes. Services raise AppError with one of these; the HTTP layer maps the
+ * code to a status (http/errors.ts) and renders it in the family's envelope. Adding a code here is
+ * a contract change: clients switch on these strings.
+ */
+export const ERROR_CODES = {
+  VALIDATION_ERROR: 400,
+  INVALID_CURRENCY: 400,
+  INVALID_DATE: 400,
+  DUPLICATE_ID: 400,
+  UNKNOWN_REFERENCE: 400,
+  SHOW_ID_REQUIRED: 400,
+  INVALID_RULE: 400,
+  INVALID_STATE_TRANSITION: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  EVENT_NOT_FOUND: 404,
+  SHOW_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
+  DELIVERY_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  EVENT_EXISTS: 409,
+  EVENT_CANCELLED: 409,
+  SHOW_CANCELLED: 409,
+  SHOW_HAS_TICKETS: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RULE_REFUSED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { field?: string; details?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.field = opts.field;
+    this.details = opts.details;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

@@ -1,0 +1,33 @@
+import { AppError } from './app-error.js';
+
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+export function isIsoCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && KNOWN_CURRENCIES.has(code);
+}
+
+/** Minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, KWD 3), from the runtime's CLDR data. */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * Decimal major units at the API edge → integer minor units inside. A value with more decimals than
+ * the currency has is refused rather than rounded: silently changing a price is worse than a 400.
+ */
+export function toMinor(amount: number, currency: string, field: string): number {
+  const digits = minorDigits(currency);
+  const scaled = Math.round(amount * 10 ** digits);
+  if (Math.abs(scaled / 10 ** digits - amount) > 1e-9 * Math.max(1, Math.abs(amount))) {
+    throw new AppError('VALIDATION_ERROR', `${field} has more decimals than ${currency} allows (${digits})`, { field });
+  }
+  if (!Number.isSafeInteger(scaled)) {
+    throw new AppError('VALIDATION_ERROR', `${field} is too large`, { field });
+  }
+  return scaled;
+}
+
+export function toMajor(minor: number, currency: string): number {
+  const digits = minorDigits(currency);
+  return Number((minor / 10 ** digits).toFixed(digits));
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../app/deps.js';
+import { withTx, type Tx } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+import { ID_PREFIX, newId } from '../../lib/ids.js';
+import { isIsoCurrency } from '../../lib/money.js';
+import { sha256Hex } from '../../lib/signing.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { tenantsRepository as repo } from './tenants.repository.js';
+
+const KEY_PREFIX_LENGTH = 12;
+
+export interface Authenticated {
+  tenantId: string;
+  keyId: string;
+}
+
+export interface NewTenant {
+  name: string;
+  returnOrigins?: string[];
+  defaultCurrency?: string;
+}
+
+export interface CreatedKey {
+  keyId: string;
+  apiKey: string;
+  prefix: string;
+}
+
+/** A new API key: shown to the caller once, stored only as its SHA-256. */
+function mintKey(): { apiKey: string; prefix: string; hash: string } {
+  const apiKey = `enc_sk_${randomBytes(24).toString('base64url')}`;
+  return { apiKey, prefix: apiKey.slice(0, KEY_PREFIX_LENGTH), hash: sha256Hex(apiKey) };
+}
+
+export function normalizeOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AppError('VALIDATION_ERROR', `"${value}" is not a URL`, { field: 'returnOrigins' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AppError('VALIDATION_ERROR', `"${value}" must be an http(s) origin`, { field: 'returnOrigins' });
+  }
+  return url.origin;
+}
+
+/** Creates a tenant and its first key inside `tx`, so a caller can add more in the same transaction. */
+export async function createTenantInTx(tx: Tx, deps: Pick<Deps, 'clock'>, input: NewTenant): Promise<{ tenantId: string } & CreatedKey> {
+  const name = input.name.trim();
+  if (!name) throw new AppError('VALIDATION_ERROR', 'name is required', { field: 'name' });
+  const currency = input.defaultCurrency ?? 'EUR';
+  if (!isIsoCurrency(currency)) throw new AppError('INVALID_CURRENCY', `${currency} is not an ISO 4217 currency`, { field: 'defaultCurrency' });
+  const now = deps.clock.now();
+  const tenantId = newId(ID_PREFIX.tenant, now.getTime());
+  const returnOrigins = [...new Set((input.returnOrigins ?? []).map(normalizeOrigin))];
+  await repo.insertTenant(tx, { id: tenantId, name, defaultCurrency: currency, returnOrigins });
+  const key = await insertKey(tx, tenantId, now);
+  const actor: Actor = { tenantId, label: 'cli' };
+  await recordAudit(tx, actor, { action: 'tenant.created', entityType: 'tenant', entityId: tenantId, after: { name, returnOrigins, defaultCurrency: currency } }, now);
+  return { tenantId, ...key };
+}
+
+async function insertKey(tx: Tx, tenantId: string, now: Date): Promise<CreatedKey> {
+  const minted = mintKey();
+  const keyId = newId(ID_PREFIX.apiKey, now.getTime());
+  await repo.insertKey(tx, { tenantId, id: keyId, prefix: minted.prefix, keyHash: minted.hash });
+  await recordAudit(tx, { tenantId, label: 'cli' }, { action: 'api_key.created', entityType: 'api_key', entityId: keyId, after: { prefix: minted.prefix } }, now);
+  return { keyId, apiKey: minted.apiKey, prefix: minted.prefix };
+}
+
+export async function createKey(deps: Deps, tenantId: string): Promise<CreatedKey> {
+  return withTx(deps.db, async (tx) => {
+    const tenant = await repo.findTenant(tx, tenantId);
+    if (!tenant) throw new AppError('NOT_FOUND', `tenant ${tenantId} does not exist`, { field: 'tenant' });
+    return insertKey(tx, tenantId, deps.clock.now());
+  });
+}
+
+export async function revokeKeyByPrefix(deps: Deps, prefix: string): Promise<{ tenantId: string; keyId: string }> {
+  return withTx(deps.db, async (tx) => {
+    const keys = await repo.findKeysByPrefix(tx, prefix);
+    if (keys.length === 0) throw new AppError('NOT_FOUND', `no API key starts with ${prefix}`, { field: 'key-prefix' });
+    if (keys.length > 1) throw new AppError('VALIDATION_ERROR', `${keys.length} keys share the prefix ${prefix}; give more characters`, { field: 'key-prefix' });
+    const key = keys[0]!;
+    if (!key.revoked_at) {
+      const now = deps.clock.now();
+      await repo.revokeKey(tx, key.tenant_id, key.id, now);
+      await recordAudit(tx, { tenantId: key.tenant_id, label: 'cli' }, { action: 'api_key.revoked', entityType: 'api_key', entityId: key.id, before: { revokedAt: null }, after: { revokedAt: now } }, now);
+    }
+    return { tenantId: key.tenant_id, keyId: key.id };
+  });
+}
+
+export async function listTenants(deps: Deps) {
+  const rows = await repo.listTenantsWithKeyCounts(deps.db);
+  return rows.map((r) => ({
+    tenantId: r.id,
+    name: r.name,
+    defaultCurrency: r.default_currency,
+    returnOrigins: r.return_origins,
+    activeKeys: Number(r.active_keys),
+    createdAt: r.created_at.toISOString(),
+  }));
+}
+
+export async function countTenants(deps: Pick<Deps, 'db'>): Promise<number> {
+  return repo.countTenants(deps.db);
+}
+
+export async function getTenant(deps: Pick<Deps, 'db'>, tenantId: string) {
+  return repo.findTenant(deps.db, tenantId);
+}
+
+/** Resolves a raw API key to its tenant; undefined for unknown or revoked keys (both are a 401). */
+export async function authenticateKey(deps: Pick<Deps, 'db'>, rawKey: string): Promise<Authenticated | undefined> {
+  const row = await repo.findKeyByHash(deps.db, sha256Hex(rawKey));
+  if (!row || row.revokedAt) return undefined;
+  return { tenantId: row.tenantId, keyId: row.keyId };
+}

@@ -1,0 +1,19 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  default_currency: string;
+  return_origins: string[];
+  created_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  tenant_id: string;
+  id: string;
+  /** The first characters of the key, shown in listings and used to revoke; not a secret. */
+  prefix: string;
+  key_hash: string;
+  created_at: Generated<Date>;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}

@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../app/deps.js';
+import { withTx, type Tx } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+import { newId } from '../../lib/ids.js';
+import { signWebhook } from '../../lib/signing.js';
+import { transition, type StateMachine } from '../../lib/state-machine.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { webhooksRepository as repo, type DeliveryRow, type EndpointRow } from './webhooks.repository.js';
+
+export const DELIVER_JOB = 'webhook-deliver';
+
+/** Families of the marketplace webhook envelope (SPEC §8). */
+export type WebhookFamily = 'event' | 'ticket' | 'listing' | 'notifyMe' | 'payouts' | 'job';
+
+export interface WebhookMessage {
+  family: WebhookFamily;
+  action: string;
+  type?: string;
+  data: unknown;
+}
+
+type DeliveryStatus = DeliveryRow['status'];
+/** FAILED → PENDING and DELIVERED → PENDING are manual redeliveries. */
+export const DELIVERY_STATES: StateMachine<DeliveryStatus> = {
+  PENDING: ['PENDING', 'DELIVERED', 'FAILED'],
+  DELIVERED: ['PENDING'],
+  FAILED: ['PENDING'],
+};
+
+/** Retries go on for this long after the message was written; then the delivery is FAILED. */
+export const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_DELAY_MS = 60 * 60 * 1000;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** Exponential backoff: base, 2×base, 4×base … capped at one hour, with ±10% jitter against herds. */
+export function retryDelayMs(attempt: number, baseMs: number, jitter: number = Math.random()): number {
+  const raw = Math.min(baseMs * 2 ** Math.max(0, attempt - 1), MAX_DELAY_MS);
+  return Math.round(raw * (0.9 + 0.2 * jitter));
+}
+
+export interface EndpointInput {
+  url: string;
+  eventTypes?: string[];
+  description?: string | null;
+  enabled?: boolean;
+}
+
+export function validateUrl(url: string, field = 'url'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError('VALIDATION_ERROR', `${field} is not a valid URL`, { field });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new AppError('VALIDATION_ERROR', `${field} must be an http or https URL`, { field });
+  }
+  return parsed.toString();
+}
+
+function newSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64url')}`;
+}
+
+export function endpointView(row: EndpointRow) {
+  return {
+    id: row.id,
+    url: row.url,
+    secret: row.secret,
+    description: row.description,
+    eventTypes: row.event_types,
+    enabled: row.enabled,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export async function createEndpointInTx(tx: Tx, deps: Pick<Deps, 'clock'>, actor: Actor, input: EndpointInput) {
+  const now = deps.clock.now();
+  const row = await repo.insertEndpoint(tx, {
+    tenant_id: actor.tenantId,
+    id: newId('whk', now.getTime()),
+    url: validateUrl(input.url),
+    secret: newSecret(),
+    description: input.description ?? null,
+    event_types: [...new Set(input.eventTypes ?? [])],
+    enabled: input.enabled ?? true,
+    created_at: now,
+    updated_at: now,
+  });
+  const view = endpointView(row);
+  await recordAudit(tx, actor, { action: 'webhook_endpoint.created', entityType: 'webhook_endpoint', entityId: row.id, after: { ...view, secret: undefined } }, now);
+  return view;
+}
+
+export async function createEndpoint(deps: Deps, actor: Actor, input: EndpointInput) {
+  return withTx(deps.db, (tx) => createEndpointInTx(tx, deps, actor, input));
+}
+
+export async function listEndpoints(deps: Deps, tenantId: string) {
+  return (await repo.listEndpoints(deps.db, tenantId)).map(endpointView);
+}
+
+export async function getEndpoint(deps: Deps, tenantId: string, id: string) {
+  const row = await repo.findEndpoint(deps.db, tenantId, id);
+  if (!row) throw new AppError('WEBHOOK_NOT_FOUND', `webhook endpoint ${id} does not exist`);
+  return endpointView(row);
+}
+
+export async function replaceEndpoint(deps: Deps, actor: Actor, id: string, input: EndpointInput) {
+  return withTx(deps.db, async (tx) => {
+    const before = await repo.findEndpoint(tx, actor.tenantId, id);
+    if (!before) throw new AppError('WEBHOOK_NOT_FOUND', `webhook endpoint ${id} does not exist`);
+    const now = deps.clock.now();
+    const row = await repo.updateEndpoint(tx, actor.tenantId, id, {
+      url: validateUrl(input.url),
+      event_types: [...new Set(input.eventTypes ?? [])],
+      description: input.description ?? null,
+      enabled: input.enabled ?? true,
+      updated_at: now,
+    });
+    const view = endpointView(row!);
+    await recordAudit(tx, actor, { action: 'webhook_endpoint.updated', entityType: 'webhook_endpoint', entityId: id, before: { ...endpointView(before), secret: undefined }, after: { ...view, secret: undefined } }, now);
+    return view;
+  });
+}
+
+export async function deleteEndpoint(deps: Deps, actor: Actor, id: string) {
+  return withTx(deps.db, async (tx) => {
+    const row = await repo.deleteEndpoint(tx, actor.tenantId, id);
+    if (!row) throw new AppError('WEBHOOK_NOT_FOUND', `webhook endpoint ${id} does not exist`);
+    await recordAudit(tx, actor, { action: 'webhook_endpoint.deleted', entityType: 'webhook_endpoint', entityId: id, before: { ...endpointView(row), secret: undefined } }, deps.clock.now());
+    return { id, deleted: true as const };
+  });
+}
+
+/**
+ * The outbox write: one delivery row per subscribed endpoint and one job each, in the caller's
+ * transaction. Nothing is sent now; the worker sends after commit, so a rolled-back change never
+ * produces a webhook and a committed one always does.
+ */
+export async function emitWebhook(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, message: WebhookMessage): Promise<void> {
+  const eventType = `${message.family}.${message.action}`;
+  const endpoints = await repo.findSubscribers(tx, tenantId, eventType, message.family);
+  if (endpoints.length === 0) return;
+  const now = deps.clock.now();
+  const messageId = newId('msg', now.getTime());
+  const body = JSON.stringify({
+    message: { family: message.family, action: message.action, ...(message.type ? { type: message.type } : {}), data: message.data },
+  });
+  const rows = endpoints.map((e) => ({
+    tenant_id: tenantId,
+    id: newId('whd', now.getTime()),
+    endpoint_id: e.id,
+    message_id: messageId,
+    event_type: eventType,
+    body,
+    status: 'PENDING' as const,
+    next_attempt_at: now,
+    created_at: now,
+  }));
+  await repo.insertDeliveries(tx, rows);
+  for (const r of rows) await deps.queue.send(tx, DELIVER_JOB, { tenantId, deliveryId: r.id });
+}
+
+interface AttemptResult {
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  durationMs: number;
+}
+
+async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date): Promise<AttemptResult> {
+  const started = performance.now();
+  const unix = Math.floor(now.getTime() / 1000);
+  try {
+    const res = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Encore-Webhooks/1.0',
+        'encore-event-id': delivery.message_id,
+        'encore-delivery-id': delivery.id,
+        'encore-signature': signWebhook(endpoint.secret, delivery.body, unix),
+      },
+      body: delivery.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = (await res.text().catch(() => '')).slice(0, 1000);
+    return { statusCode: res.status, error: null, responseBody: text, durationMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return { statusCode: null, error: cause ?? (err as Error).message, responseBody: null, durationMs: Math.round(performance.now() - started) };
+  }
+}
+
+/**
+ * One delivery attempt (the job). The HTTP call happens outside any transaction; its outcome, the
+ * attempt log row and the next retry job are then written together. A 2xx is success; anything else
+ * (including timeouts and connection errors) is retried with backoff until the 24-hour window closes.
+ */
+export async function deliver(deps: Deps, tenantId: string, deliveryId: string): Promise<DeliveryRow | undefined> {
+  const delivery = await repo.findDelivery(deps.db, tenantId, deliveryId);
+  if (!delivery || delivery.status !== 'PENDING') return delivery;
+  const endpoint = await repo.findEndpoint(deps.db, tenantId, delivery.endpoint_id);
+  if (!endpoint) return delivery;
+
+  const startedAt = deps.clock.now();
+  const result = await post(endpoint, delivery, startedAt);
+
+  return withTx(deps.db, async (tx) => {
+    const current = await repo.lockDelivery(tx, tenantId, deliveryId);
+    if (!current || current.status !== 'PENDING') return current;
+    const attempt = current.attempts + 1;
+    await repo.insertAttempt(tx, {
+      tenant_id: tenantId,
+      delivery_id: deliveryId,
+      attempt,
+      started_at: startedAt,
+      duration_ms: result.durationMs,
+      status_code: result.statusCode,
+      error: result.error,
+      response_body: result.responseBody,
+    });
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const lastError = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
+    if (ok) {
+      return repo.updateDelivery(tx, tenantId, deliveryId, {
+        status: transition(DELIVERY_STATES, 'webhook delivery', current.status, 'DELIVERED'),
+        attempts: attempt,
+        next_attempt_at: null,
+        last_status_code: result.statusCode,
+        last_error: null,
+        delivered_at: deps.clock.now(),
+      });
+    }
+    const next = new Date(deps.clock.now().getTime() + retryDelayMs(attempt, deps.config.webhookRetryBaseMs));
+    if (next.getTime() > current.created_at.getTime() + RETRY_WINDOW_MS) {
+      return repo.updateDelivery(tx, tenantId, deliveryId, {
+        status: transition(DELIVERY_STATES, 'webhook delivery', current.status, 'FAILED'),
+        attempts: attempt,
+        next_attempt_at: null,
+        last_status_code: result.statusCode,
+        last_error: lastError,
+      });
+    }
+    await deps.queue.send(tx, DELIVER_JOB, { tenantId, deliveryId }, { startAfter: next });
+    return repo.updateDelivery(tx, tenantId, deliveryId, {
+      attempts: attempt,
+      next_attempt_at: next,
+      last_status_code: result.statusCode,
+      last_error: lastError,
+    });
+  });
+}
+
+/** Sends a delivery again now, whatever its state (the receiver lost it, or the window closed). */
+export async function redeliver(deps: Deps, actor: Actor, deliveryId: string) {
+  return withTx(deps.db, async (tx) => {
+    const current = await repo.lockDelivery(tx, actor.tenantId, deliveryId);
+    if (!current) throw new AppError('DELIVERY_NOT_FOUND', `webhook delivery ${deliveryId} does not exist`);
+    const now = deps.clock.now();
+    const row = await repo.updateDelivery(tx, actor.tenantId, deliveryId, {
+      status: transition(DELIVERY_STATES, 'webhook delivery', current.status, 'PENDING'),
+      next_attempt_at: now,
+    });
+    await deps.queue.send(tx, DELIVER_JOB, { tenantId: actor.tenantId, deliveryId });
+    await recordAudit(tx, actor, { action: 'webhook_delivery.redelivered', entityType: 'webhook_delivery', entityId: deliveryId, before: { status: current.status }, after: { status: 'PENDING' } }, now);
+    return deliveryView(row, []);
+  });
+}
+
+type AttemptRow = Awaited<ReturnType<typeof repo.listAttempts>>[number];
+
+export function deliveryView(row: DeliveryRow, attempts: AttemptRow[]) {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.message_id,
+    eventType: row.event_type,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
+    payload: JSON.parse(row.body) as unknown,
+    attemptLog: attempts.map((a) => ({
+      attempt: a.attempt,
+      startedAt: a.started_at.toISOString(),
+      durationMs: a.duration_ms,
+      statusCode: a.status_code,
+      error: a.error,
+    })),
+  };
+}
+
+export async function listDeliveries(deps: Deps, tenantId: string, endpointId: string, page: { limit: number; offset: number }, status?: DeliveryStatus) {
+  const endpoint = await repo.findEndpoint(deps.db, tenantId, endpointId);
+  if (!endpoint) throw new AppError('WEBHOOK_NOT_FOUND', `webhook endpoint ${endpointId} does not exist`);
+  const { rows, total } = await repo.listDeliveries(deps.db, tenantId, endpointId, page, status);
+  const attempts = await repo.listAttempts(deps.db, tenantId, rows.map((r) => r.id));
+  return { items: rows.map((r) => deliveryView(r, attempts.filter((a) => a.delivery_id === r.id))), total, ...page };
+}
+
+export function registerWebhookJobs(deps: Deps): void {
+  deps.queue.register<{ tenantId: string; deliveryId: string }>(
+    DELIVER_JOB,
+    async (data) => {
+      await deliver(deps, data.tenantId, data.deliveryId);
+    },
+    { retryLimit: 10, retryDelaySeconds: 5, batchSize: 5 },
+  );
+}
