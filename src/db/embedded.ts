@@ -71,6 +71,7 @@ export async function openEmbedded(
 
   try {
     const ids = postgresOsUser();
+    if (ids.uid !== undefined) grantTraverse(dataDir, ids.uid, log);
     if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
       await initCluster(clusterDir, ids, log);
     }
@@ -173,6 +174,25 @@ function postgresOsUser(): OsIds {
   } catch {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     return lookup();
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data folder: a
+ * parent like /root (mode 0700) would lock it out. Such parents get the search bit for others
+ * (o+x: pass through, not list), the least that makes the path reachable.
+ */
+function grantTraverse(dataDir: string, uid: number, log: (m: string) => void): void {
+  let dir = path.resolve(dataDir);
+  for (;;) {
+    const st = fs.statSync(dir);
+    if (st.uid !== uid && (st.mode & 0o001) === 0) {
+      fs.chmodSync(dir, (st.mode & 0o7777) | 0o001);
+      log(`made ${dir} traversable (o+x) so the postgres user can reach its data folder`);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../app/deps.js';
 import type { Actor } from '../modules/audit/index.js';
 import { authenticateKey, type Authenticated } from '../modules/tenants/index.js';
@@ -23,14 +23,15 @@ export function extractKey(header: string | undefined): string | undefined {
 }
 
 /** onRequest hook for every authenticated route: a missing, unknown or revoked key is a 401. */
-export function authenticate(deps: Pick<Deps, 'db'>): onRequestHookHandler {
-  return async function (request: FastifyRequest, reply: FastifyReply) {
+export function authenticate(deps: Pick<Deps, 'db'>): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async function (request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const key = extractKey(request.headers.authorization);
     const auth = key ? await authenticateKey(deps, key) : undefined;
     if (!auth) {
-      return sendErrors(request, reply, 401, [
+      await sendErrors(request, reply, 401, [
         { code: 'UNAUTHORIZED', message: key ? 'the API key is unknown or revoked' : 'send your API key in the Authorization header' },
       ]);
+      return;
     }
     request.auth = auth;
   };

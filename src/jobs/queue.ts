@@ -56,7 +56,7 @@ export class JobQueue {
   register<T>(name: string, handler: JobHandler<T>, opts: { retryLimit?: number; retryDelaySeconds?: number; batchSize?: number } = {}): void {
     this.registrations.set(name, {
       name,
-      handler: handler as JobHandler<never>,
+      handler,
       retryLimit: opts.retryLimit ?? 5,
       retryDelaySeconds: opts.retryDelaySeconds ?? 5,
       batchSize: opts.batchSize ?? 1,

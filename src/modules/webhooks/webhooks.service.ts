@@ -191,9 +191,18 @@ async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date): Pr
     const text = (await res.text().catch(() => '')).slice(0, 1000);
     return { statusCode: res.status, error: null, responseBody: text, durationMs: Math.round(performance.now() - started) };
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return { statusCode: null, error: cause ?? (err as Error).message, responseBody: null, durationMs: Math.round(performance.now() - started) };
+    return { statusCode: null, error: describeFetchError(err), responseBody: null, durationMs: Math.round(performance.now() - started) };
   }
+}
+
+/** fetch() hides the network reason (ECONNREFUSED, ENOTFOUND, a timeout) in `cause`, sometimes nested. */
+function describeFetchError(err: unknown): string {
+  type Cause = { code?: string; name?: string; message?: string; errors?: Cause[]; cause?: Cause };
+  const e = err as Cause;
+  if (e.name === 'TimeoutError') return `timed out after ${REQUEST_TIMEOUT_MS} ms`;
+  const cause = e.cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.cause?.code;
+  return code ?? cause?.message ?? e.message ?? 'request failed';
 }
 
 /**
