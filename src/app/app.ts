@@ -6,6 +6,7 @@ import formatsPlugin from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { handleError, sendErrors } from '../http/errors.js';
+import { registerIdempotency } from '../http/idempotency.js';
 import { docsRoutes } from '../modules/docs/index.js';
 import { eventsRoutes } from '../modules/events/index.js';
 import { webhooksRoutes } from '../modules/webhooks/index.js';
@@ -49,6 +50,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  registerIdempotency(app, deps);
   app.setErrorHandler((error, request, reply) => handleError(error as Error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendErrors(request, reply, 404, [{ code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }]),

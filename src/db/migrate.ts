@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './migrations/0001-core.js';
 import * as m0002 from './migrations/0002-events.js';
 import * as m0003 from './migrations/0003-webhooks.js';
+import * as m0004 from './migrations/0004-idempotency.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-events': m0002,
   '0003-webhooks': m0003,
+  '0004-idempotency': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

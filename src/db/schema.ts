@@ -7,6 +7,7 @@ import type {
   ShowsTable,
   TicketOptionsTable,
 } from '../modules/events/events.tables.js';
+import type { IdempotencyKeysTable } from '../modules/idempotency/idempotency.tables.js';
 import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
 
@@ -24,4 +25,5 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

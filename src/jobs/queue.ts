@@ -28,6 +28,7 @@ export interface SendOptions {
 export class JobQueue {
   private readonly boss: PgBoss;
   private readonly registrations = new Map<string, Registration>();
+  private readonly schedules = new Map<string, string>();
   private started = false;
   private working = false;
 
@@ -63,6 +64,11 @@ export class JobQueue {
     });
   }
 
+  /** Runs a registered job on a cron schedule (UTC); pg-boss makes one process fire it per slot. */
+  schedule(name: string, cron: string): void {
+    this.schedules.set(name, cron);
+  }
+
   /** Creates pg-boss's schema and every registered queue; needed before send or work. */
   async start(): Promise<void> {
     if (this.started) return;
@@ -70,6 +76,7 @@ export class JobQueue {
     for (const r of this.registrations.values()) {
       await this.boss.createQueue(r.name, { name: r.name, retryLimit: r.retryLimit, retryDelay: r.retryDelaySeconds, retryBackoff: true });
     }
+    for (const [name, cron] of this.schedules) await this.boss.schedule(name, cron);
     this.started = true;
   }
 

@@ -1,7 +1,9 @@
 import type { Deps } from '../app/deps.js';
+import { registerIdempotencyJobs } from '../modules/idempotency/index.js';
 import { registerWebhookJobs } from '../modules/webhooks/index.js';
 
 /** Every module's job handlers, registered once per process before the queue starts. */
 export function registerJobs(deps: Deps): void {
   registerWebhookJobs(deps);
+  registerIdempotencyJobs(deps);
 }

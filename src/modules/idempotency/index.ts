@@ -1,0 +1,1 @@
+export { claimKey, finishKey, registerIdempotencyJobs, requestHash, type Claim } from './idempotency.service.js';
