@@ -1,0 +1,32 @@
+import { pgErrorCode } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+
+export function eventNotFound(externalReferenceId: string, field?: string): AppError {
+  return new AppError('EVENT_NOT_FOUND', `event ${externalReferenceId} does not exist`, field ? { field } : {});
+}
+
+export function eventCancelled(externalReferenceId: string): AppError {
+  return new AppError('EVENT_CANCELLED', `event ${externalReferenceId} is cancelled and can no longer change`);
+}
+
+/**
+ * A row lock not granted within the lock timeout means another request is changing the same event
+ * right now: a retryable condition for the client, not a server fault.
+ */
+export function lockTimeoutToAppError(err: unknown): unknown {
+  if (pgErrorCode(err) === '55P03') {
+    return new AppError('SERVICE_UNAVAILABLE', 'the event is being changed by another request; retry shortly');
+  }
+  return err;
+}
+
+/**
+ * Tickets reference ticket options (and shows) with ON DELETE RESTRICT, so dropping one that already
+ * sold surfaces as a foreign-key violation: the integrator must cancel it instead.
+ */
+export function foreignKeyToShowHasTickets(err: unknown, what: string, details: Record<string, unknown>): unknown {
+  if (pgErrorCode(err) === '23503') {
+    return new AppError('SHOW_HAS_TICKETS', `${what} already has tickets and cannot be removed by a PUT; cancel it instead`, { details });
+  }
+  return err;
+}

@@ -1,0 +1,224 @@
+import type { Deps } from '../../app/deps.js';
+import { pgConstraint, pgErrorCode, withTx, type Executor, type Tx } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+import { ID_PREFIX, newId } from '../../lib/ids.js';
+import { transition } from '../../lib/state-machine.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { getTenant } from '../tenants/index.js';
+import { emitWebhook } from '../webhooks/index.js';
+import { eventCancelled, eventNotFound, lockTimeoutToAppError } from './events.errors.js';
+import { toEventRecords, toEventViews, type EventRecord, type ShowRecord } from './events.mappers.js';
+import { eventsRepository as repo, type EventRow } from './events.repository.js';
+import type { EventBody, EventView } from './events.schemas.js';
+import { EVENT_STATES } from './events.states.js';
+import { EMPTY_TREE, danglingRuleIds, writeTree } from './events.tree.js';
+import { normalizeEvent, resolveCurrency } from './events.validate.js';
+import { rulesRepository } from './rules.repository.js';
+
+export type EventDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
+
+/** The UNIQUE (tenant_id, external_reference_id) of the events table: the backstop for concurrent creates. */
+const EVENT_REF_UNIQUE = 'events_tenant_id_external_reference_id_key';
+
+/** Views of several events with a fixed number of queries (events are given; one query per child table). */
+export async function loadViews(ex: Executor, tenantId: string, events: EventRow[]): Promise<EventView[]> {
+  const ids = events.map((e) => e.id);
+  const [tree, rules] = await Promise.all([repo.loadTree(ex, tenantId, ids), rulesRepository.listRules(ex, tenantId, ids)]);
+  return toEventViews(events, tree, rules);
+}
+
+async function loadView(ex: Executor, tenantId: string, event: EventRow): Promise<EventView> {
+  const [view] = await loadViews(ex, tenantId, [event]);
+  return view!;
+}
+
+/**
+ * Locks events for the rest of the transaction, in id order. Every use case that changes an event's
+ * catalogue, status or rules takes this lock first, so concurrent PUTs, cancellations and rule
+ * upserts on one event run one after the other.
+ */
+export async function lockEvents(tx: Tx, tenantId: string, externalReferenceIds: string[]): Promise<EventRow[]> {
+  try {
+    await repo.setLockTimeout(tx);
+    return await repo.lockEventsByRefs(tx, tenantId, [...new Set(externalReferenceIds)]);
+  } catch (err) {
+    throw lockTimeoutToAppError(err);
+  }
+}
+
+export async function lockEvent(tx: Tx, tenantId: string, externalReferenceId: string): Promise<EventRow> {
+  const [row] = await lockEvents(tx, tenantId, [externalReferenceId]);
+  if (!row) throw eventNotFound(externalReferenceId);
+  return row;
+}
+
+export async function createEvent(deps: EventDeps, actor: Actor, body: EventBody): Promise<EventView> {
+  const tenant = await getTenant(deps, actor.tenantId);
+  const currency = resolveCurrency(body.configuration.currency, tenant?.default_currency ?? 'EUR');
+  const input = normalizeEvent(body, currency);
+  const exists = () => new AppError('EVENT_EXISTS', `event ${body.externalReferenceId} already exists; use PUT /v1/events to change it`, { field: 'externalReferenceId' });
+  try {
+    return await withTx(deps.db, async (tx) => {
+      if (await repo.findEventByRef(tx, actor.tenantId, input.externalReferenceId)) throw exists();
+      const now = deps.clock.now();
+      const row = await repo.insertEvent(tx, {
+        tenant_id: actor.tenantId,
+        id: newId(ID_PREFIX.event, now.getTime()),
+        external_reference_id: input.externalReferenceId,
+        title: input.title,
+        description: input.description,
+        currency: input.currency,
+        location: JSON.stringify(input.location),
+        configuration: JSON.stringify(input.configuration),
+        producers: JSON.stringify(input.producers),
+        seating: input.seating === null ? null : JSON.stringify(input.seating),
+        status: 'LIVE',
+        cancelled_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await writeTree(tx, actor.tenantId, row.id, EMPTY_TREE, input, now);
+      const view = await loadView(tx, actor.tenantId, row);
+      await recordAudit(tx, actor, { action: 'event.created', entityType: 'event', entityId: row.id, after: view }, now);
+      await emitWebhook(tx, deps, actor.tenantId, { family: 'event', action: 'created', data: view });
+      return view;
+    });
+  } catch (err) {
+    // Two creates of one id raced past the existence check; the unique index let one through.
+    if (pgErrorCode(err) === '23505' && pgConstraint(err) === EVENT_REF_UNIQUE) throw exists();
+    throw err;
+  }
+}
+
+/**
+ * PUT is a full replace with the same body contract as POST: required fields are required, and an
+ * omitted optional top-level member (`producers`, `seating`, optional members of `location` and
+ * `configuration`) is cleared, not kept. "Keep what I did not send" would make it impossible to
+ * remove seating or producers, and the reference asks for the complete object on every PUT.
+ * Two things are not replaced: the currency (prices of issued tickets, listings and rules are
+ * stored in it, so it is fixed at creation; omitted = keep) and show status (see writeTree).
+ */
+export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventBody): Promise<EventView> {
+  return withTx(deps.db, async (tx) => {
+    const before = await lockEvent(tx, actor.tenantId, body.externalReferenceId);
+    if (before.status === 'CANCELLED') throw eventCancelled(before.external_reference_id);
+    const currency = resolveCurrency(body.configuration.currency, before.currency);
+    if (currency !== before.currency) {
+      throw new AppError('INVALID_CURRENCY', `the event currency is ${before.currency} and cannot change once the event exists`, {
+        field: 'configuration.currency',
+      });
+    }
+    const input = normalizeEvent(body, currency);
+    const [tree, rules] = await Promise.all([
+      repo.loadTree(tx, actor.tenantId, [before.id]),
+      rulesRepository.listRules(tx, actor.tenantId, [before.id]),
+    ]);
+    const beforeView = toEventViews([before], tree, rules)[0]!;
+
+    const now = deps.clock.now();
+    const statuses = await writeTree(tx, actor.tenantId, before.id, tree, input, now);
+    const dropped = danglingRuleIds(rules, input);
+    await rulesRepository.deleteRules(tx, actor.tenantId, dropped);
+    // A PUT that drops every live show leaves only cancelled ones: the event is then cancelled too
+    // (an event is CANCELLED exactly when all its shows are).
+    const nowCancelled = statuses.every((s) => s === 'CANCELLED');
+    const updated = await repo.updateEvent(tx, actor.tenantId, before.id, {
+      title: input.title,
+      description: input.description,
+      location: JSON.stringify(input.location),
+      configuration: JSON.stringify(input.configuration),
+      producers: JSON.stringify(input.producers),
+      seating: input.seating === null ? null : JSON.stringify(input.seating),
+      updated_at: now,
+      ...(nowCancelled ? { status: transition(EVENT_STATES, 'event', before.status, 'CANCELLED'), cancelled_at: now } : {}),
+    });
+    const view = await loadView(tx, actor.tenantId, updated);
+    await recordAudit(
+      tx,
+      actor,
+      { action: 'event.updated', entityType: 'event', entityId: before.id, before: beforeView, after: { ...view, droppedRuleIds: dropped } },
+      now,
+    );
+    await emitWebhook(tx, deps, actor.tenantId, { family: 'event', action: 'updated', data: view });
+    if (nowCancelled) await emitWebhook(tx, deps, actor.tenantId, { family: 'event', action: 'cancelled', data: view });
+    return view;
+  });
+}
+
+export async function getEvent(deps: Pick<Deps, 'db'>, tenantId: string, externalReferenceId: string): Promise<EventView> {
+  const row = await repo.findEventByRef(deps.db, tenantId, externalReferenceId);
+  if (!row) throw eventNotFound(externalReferenceId);
+  return loadView(deps.db, tenantId, row);
+}
+
+export async function listEvents(
+  deps: Pick<Deps, 'db'>,
+  tenantId: string,
+  page: { limit: number; offset: number },
+  status?: EventRow['status'],
+): Promise<{ items: EventView[]; total: number; limit: number; offset: number }> {
+  const { rows, total } = await repo.listEvents(deps.db, tenantId, page, status);
+  return { items: await loadViews(deps.db, tenantId, rows), total, ...page };
+}
+
+// ---- for other modules (through index.ts) ----
+
+async function loadRecord(ex: Executor, tenantId: string, event: EventRow): Promise<EventRecord> {
+  const [tree, rules] = await Promise.all([repo.loadTree(ex, tenantId, [event.id]), rulesRepository.listRules(ex, tenantId, [event.id])]);
+  return toEventRecords([event], tree, rules)[0]!;
+}
+
+/**
+ * The event with its shows, ticket options, price types and rules, money in minor units; undefined
+ * when the tenant has no such event. With `lock`, the event row stays locked until `ex` (a
+ * transaction) ends, serialising with PUT, cancellation and rule changes.
+ */
+export async function getEventForTenant(
+  ex: Executor,
+  tenantId: string,
+  externalReferenceId: string,
+  opts: { lock?: boolean } = {},
+): Promise<EventRecord | undefined> {
+  let row: EventRow | undefined;
+  if (opts.lock) {
+    try {
+      await repo.setLockTimeout(ex);
+      [row] = await repo.lockEventsByRefs(ex, tenantId, [externalReferenceId]);
+    } catch (err) {
+      throw lockTimeoutToAppError(err);
+    }
+  } else {
+    row = await repo.findEventByRef(ex, tenantId, externalReferenceId);
+  }
+  return row ? loadRecord(ex, tenantId, row) : undefined;
+}
+
+export type ShowRef = { id: string } | { externalReferenceId: string; showId?: string };
+
+/**
+ * One show and its event: by Encore show id (`shw_…`), by (externalReferenceId, showId), or by
+ * externalReferenceId alone when the event has exactly one show (several → SHOW_ID_REQUIRED
+ * listing them). Undefined when nothing matches in this tenant.
+ */
+export async function findShow(ex: Executor, tenantId: string, ref: ShowRef): Promise<{ event: EventRecord; show: ShowRecord } | undefined> {
+  let event: EventRow | undefined;
+  if ('id' in ref) {
+    const show = await repo.findShowById(ex, tenantId, ref.id);
+    event = show && (await repo.findEventById(ex, tenantId, show.event_id));
+  } else {
+    event = await repo.findEventByRef(ex, tenantId, ref.externalReferenceId);
+  }
+  if (!event) return undefined;
+  const record = await loadRecord(ex, tenantId, event);
+  let show: ShowRecord | undefined;
+  if ('id' in ref) show = record.shows.find((s) => s.id === ref.id);
+  else if (ref.showId !== undefined) show = record.shows.find((s) => s.showId === ref.showId);
+  else if (record.shows.length === 1) show = record.shows[0];
+  else {
+    const showIds = record.shows.map((s) => s.showId);
+    throw new AppError('SHOW_ID_REQUIRED', `event ${record.externalReferenceId} has ${showIds.length} shows; name one (${showIds.join(', ')})`, {
+      details: { showIds, ids: record.shows.map((s) => s.id) },
+    });
+  }
+  return show ? { event: record, show } : undefined;
+}
