@@ -4,6 +4,7 @@ import { countTenants, createTenantInTx } from '../modules/tenants/index.js';
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import { DEMO_EVENT } from './demo-event.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
 export interface Running {
@@ -61,21 +62,7 @@ async function greetFirstStart(deps: Deps, config: Config, print: Print): Promis
     return createTenantInTx(tx, deps, { name: 'demo', returnOrigins: [config.publicUrl] });
   });
   if (!created) return;
-  const body = JSON.stringify({
-    externalReferenceId: 'demo-concert',
-    title: 'Demo concert',
-    description: 'My first Encore event',
-    location: { venueName: 'Sala Apolo', city: 'Barcelona', country: 'ES', timeZone: 'Europe/Madrid' },
-    configuration: { policy: 'NONE', currency: 'EUR' },
-    shows: [
-      {
-        showId: 'demo-show-1',
-        date: '2027-06-01T21:00:00+02:00',
-        ticketOptions: [{ ticketId: 'general', title: 'General admission', price: 35, capacity: 500 }],
-        priceTypes: [{ priceTypeId: 'standard', title: 'Standard' }],
-      },
-    ],
-  });
+  const body = JSON.stringify(DEMO_EVENT);
   print('');
   print('First start: created the demo tenant.');
   print(`  tenant id: ${created.tenantId}`);

@@ -3,21 +3,7 @@ import type { TestContext } from '../../../test/harness.js';
 /** Test helpers for the events module's route tests (imported only by *.test.ts files). */
 
 /** The payload `npm start` prints for newcomers: it must always be accepted as is. */
-export const DEMO_EVENT = {
-  externalReferenceId: 'demo-concert',
-  title: 'Demo concert',
-  description: 'My first Encore event',
-  location: { venueName: 'Sala Apolo', city: 'Barcelona', country: 'ES', timeZone: 'Europe/Madrid' },
-  configuration: { policy: 'NONE', currency: 'EUR' },
-  shows: [
-    {
-      showId: 'demo-show-1',
-      date: '2027-06-01T21:00:00+02:00',
-      ticketOptions: [{ ticketId: 'general', title: 'General admission', price: 35, capacity: 500 }],
-      priceTypes: [{ priceTypeId: 'standard', title: 'Standard' }],
-    },
-  ],
-} as const;
+export { DEMO_EVENT } from '../../app/demo-event.js';
 
 type Json = Record<string, unknown>;
 /** JSON read or mutated freely by tests (asserted with toMatchObject/toEqual), so deliberately untyped. */
