@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './process.js';
+
+export interface RunOptions {
+  /** Seconds of each measured load run. */
+  durationS: number;
+  /** Concurrent connections of each load run. */
+  connections: number;
+  /** Seconds of un-measured load before each measured run. */
+  warmupS: number;
+  /** Start-ups measured by the startup benchmark (median reported). */
+  starts: number;
+  log: (line: string) => void;
+}
+
+export interface Metric {
+  metric: string;
+  value: string;
+  target?: string;
+  /** Whether the target is met; undefined when there is no target. */
+  pass?: boolean;
+}
+
+export interface BenchReport {
+  summary: Metric[];
+  /** Markdown: how it was measured and the detailed figures. */
+  details: string;
+  /** Anything that makes the figures untrustworthy (non-2xx responses, a crash). Non-empty = INVALID. */
+  problems: string[];
+}
+
+export interface Benchmark {
+  name: string;
+  title: string;
+  run(opts: RunOptions): Promise<BenchReport>;
+}
+
+export function table(headers: string[], rows: string[][]): string {
+  const esc = (cell: string): string => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [`| ${headers.map(esc).join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+export function verdict(m: Metric, invalid: boolean): string {
+  if (invalid) return '**INVALID**';
+  if (m.pass === undefined) return '';
+  return m.pass ? 'met' : '**MISSED**';
+}
+
+export function summaryTable(report: BenchReport): string {
+  const invalid = report.problems.length > 0;
+  return table(
+    ['metric', 'value', 'target', 'verdict'],
+    report.summary.map((m) => [m.metric, m.value, m.target ?? '', verdict(m, invalid && m.pass !== undefined)]),
+  );
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memory: string;
+  os: string;
+  node: string;
+}
+
+export function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memory: `${Math.round(os.totalmem() / 1024 ** 3)} GB`,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
+export function describeMachine(m: Machine): string {
+  return `${m.cpus} × ${m.cpuModel}, ${m.memory} RAM, ${m.os}, Node ${m.node}`;
+}
+
+/** A benchmark's section of BENCHMARKS.md, between markers so that a later run of another benchmark keeps it. */
+export function section(bench: Benchmark, report: BenchReport, when: Date, m: Machine, opts: RunOptions, loadAvg: number): string {
+  const lines = [
+    `<!-- bench:${bench.name} -->`,
+    `## ${bench.title} (\`npm run bench -- ${bench.name}\`)`,
+    '',
+    `Measured ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${describeMachine(m)}; ` +
+      `1-minute load average ${loadAvg.toFixed(1)} when it started (other work on the machine skews the figures)` +
+      (bench.name === 'events' ? `; ${opts.connections} connections, ${opts.warmupS} s warm-up, ${opts.durationS} s measured.` : '.'),
+    '',
+  ];
+  if (report.problems.length > 0) {
+    lines.push(`> **INVALID RUN — these figures must not be quoted.**`);
+    for (const p of report.problems) lines.push(`> - ${p.replace(/\n/g, '\n>   ')}`);
+    lines.push('');
+  }
+  lines.push(summaryTable(report), '', report.details.trim(), '', `<!-- /bench:${bench.name} -->`);
+  return lines.join('\n');
+}
+
+const FILE = path.join(ROOT, 'BENCHMARKS.md');
+
+/** The sections already in BENCHMARKS.md, by benchmark name. */
+function existingSections(): Map<string, string> {
+  const out = new Map<string, string>();
+  let text: string;
+  try {
+    text = fs.readFileSync(FILE, 'utf8');
+  } catch {
+    return out;
+  }
+  for (const m of text.matchAll(/<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g)) out.set(m[1]!, m[0]);
+  return out;
+}
+
+/** Rewrites BENCHMARKS.md: the header, then every benchmark's section (new ones from this run, the rest as they were). */
+export function writeBenchmarksFile(all: Benchmark[], fresh: Map<string, string>, m: Machine, when: Date): string {
+  const old = existingSections();
+  const sections = all.map(
+    (b) =>
+      fresh.get(b.name) ??
+      old.get(b.name) ??
+      [`<!-- bench:${b.name} -->`, `## ${b.title} (\`npm run bench -- ${b.name}\`)`, '', 'Not measured yet.', '', `<!-- /bench:${b.name} -->`].join('\n'),
+  );
+  const text = [
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/run.ts). Do not edit by hand: the next run rewrites it. -->',
+    '',
+    `Last run: ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC (${[...fresh.keys()].join(', ')}) on ${describeMachine(m)}. ` +
+      'Each section below says when and where its own figures were measured.',
+    '',
+    '## How to reproduce',
+    '',
+    '```sh',
+    'npm ci',
+    'npm run bench                      # every benchmark; rewrites this file',
+    'npm run bench -- events            # one of: ' + all.map((b) => b.name).join(', '),
+    'npm run bench -- events --duration 30 --connections 50 --warmup 5',
+    '```',
+    '',
+    'Nothing to set up: each benchmark starts the real product (`tsx src/app/cli.ts serve`, as `npm start` does) as a child process ' +
+      'on a free loopback port with a fresh temporary `DATA_DIR` (its own embedded PostgreSQL), creates a tenant and API key with ' +
+      '`tsx src/app/cli.ts tenant create`, drives it, stops it with SIGTERM and removes the folder. The load generator is ' +
+      '[autocannon](https://github.com/mcollina/autocannon) in the bench process, so it shares the machine with the server: compare figures ' +
+      'from the same machine only. A run in which any request failed is marked **INVALID** and `npm run bench` exits non-zero.',
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  fs.writeFileSync(FILE, `${text.trimEnd()}\n`);
+  return FILE;
+}

@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import { onCleanup } from './cleanup.js';
+import { freePort, isAlive, killGroup, postmasterPid, runTsx, sleep, spawnTsx, tempDir, waitForOk, type Spawned } from './process.js';
+
+const CLI = 'src/app/cli.ts';
+
+export interface Server {
+  url: string;
+  /** The spawned `tsx` launcher; the app is its child. */
+  proc: Spawned;
+  /** Milliseconds from spawn until `GET /health` answered 200. */
+  readyMs: number;
+  /** SIGTERM, then wait for the process and (for Encore) the embedded PostgreSQL to be gone; returns the milliseconds that took. */
+  stop(): Promise<number>;
+  /** Stop whatever is left, by force if need be. Idempotent; safe in `finally`. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Stops a spawned server: SIGTERM to the launcher (tsx relays it to the app, which shuts down in
+ * order and stops its PostgreSQL), then waits until the launcher has exited and `extraPid` (the
+ * postmaster) is gone too.
+ */
+async function stopGracefully(proc: Spawned, extraPid: () => number | undefined, timeoutMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  const pm = extraPid();
+  if (!proc.hasExited()) process.kill(proc.pid, 'SIGTERM');
+  const timedOut = await Promise.race([proc.exited.then(() => false), sleep(timeoutMs).then(() => true)]);
+  if (timedOut) throw new Error(`the server did not exit within ${timeoutMs} ms of SIGTERM`);
+  while (pm !== undefined && isAlive(pm)) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`PostgreSQL (pid ${pm}) still runs ${timeoutMs} ms after SIGTERM`);
+    await sleep(5);
+  }
+  const { code, signal } = await proc.exited;
+  if (code !== 0) throw new Error(`the server exited with ${signal ?? `code ${code}`} after SIGTERM:\n${proc.output().trim().slice(-2000)}`);
+  return performance.now() - t0;
+}
+
+/** Kills the process group, then an orphaned postmaster, waiting for each to be gone. */
+async function forceStop(proc: Spawned, dataDir: string | undefined): Promise<void> {
+  if (!proc.hasExited()) {
+    killGroup(proc.pid, 'SIGTERM');
+    await Promise.race([proc.exited, sleep(10_000)]);
+    if (!proc.hasExited()) {
+      killGroup(proc.pid, 'SIGKILL');
+      await Promise.race([proc.exited, sleep(5_000)]);
+    }
+  }
+  const pm = dataDir ? postmasterPid(dataDir) : undefined;
+  if (pm !== undefined) {
+    // Fast shutdown (SIGINT) of a server its owner left behind; SIGKILL only as a last resort.
+    try {
+      process.kill(pm, 'SIGINT');
+    } catch {
+      /* gone */
+    }
+    for (let i = 0; i < 200 && isAlive(pm); i++) await sleep(50);
+    if (isAlive(pm)) process.kill(pm, 'SIGKILL');
+  }
+}
+
+export interface EncoreOptions {
+  dataDir: string;
+  port?: number;
+  logLevel?: string;
+  healthTimeoutMs?: number;
+}
+
+/**
+ * The real product: `tsx src/app/cli.ts serve` on its own port and data folder (embedded PostgreSQL),
+ * ready once `GET /health` answers 200. On failure the process is stopped before the error is thrown.
+ */
+export async function startEncore(opts: EncoreOptions): Promise<Server> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const proc = spawnTsx(CLI, ['serve'], encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn' }));
+  let disposed = false;
+  const dispose = async (): Promise<void> => {
+    if (disposed) return;
+    disposed = true;
+    unregister();
+    await forceStop(proc, opts.dataDir);
+  };
+  const unregister = onCleanup(dispose);
+  try {
+    await waitForOk(`${url}/health`, { timeoutMs: opts.healthTimeoutMs ?? 120_000, alive: () => !proc.hasExited() });
+  } catch (err) {
+    await dispose();
+    throw new Error(`Encore did not start: ${(err as Error).message}\n${proc.output().trim().slice(-3000)}`);
+  }
+  const readyMs = performance.now() - t0;
+  return {
+    url,
+    proc,
+    readyMs,
+    stop: async () => {
+      try {
+        return await stopGracefully(proc, () => postmasterPid(opts.dataDir));
+      } finally {
+        await dispose();
+      }
+    },
+    dispose,
+  };
+}
+
+function encoreEnv(dataDir: string, extra: Record<string, string>): Record<string, string> {
+  // DATABASE_URL empty: always the embedded server in DATA_DIR, whatever the caller's environment says.
+  return { DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', ...extra };
+}
+
+/** `encore tenant create --name NAME` on the same data folder (works while serve runs). */
+export async function createTenant(dataDir: string, name = 'bench'): Promise<{ tenantId: string; apiKey: string }> {
+  const out = await runTsx(CLI, ['tenant', 'create', '--name', name], encoreEnv(dataDir, { LOG_LEVEL: 'warn' }));
+  const line = out
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`tenant create printed no JSON:\n${out}`);
+  const parsed = JSON.parse(line) as { tenantId?: string; apiKey?: string };
+  if (!parsed.tenantId || !parsed.apiKey) throw new Error(`tenant create printed ${line}`);
+  return { tenantId: parsed.tenantId, apiKey: parsed.apiKey };
+}
+
+/** The baseline server of bench/lib/bare-server.ts. */
+export async function startBare(): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const proc = spawnTsx('bench/lib/bare-server.ts', [], { PORT: String(port) });
+  let disposed = false;
+  const dispose = async (): Promise<void> => {
+    if (disposed) return;
+    disposed = true;
+    unregister();
+    await forceStop(proc, undefined);
+  };
+  const unregister = onCleanup(dispose);
+  try {
+    await waitForOk(`${url}/health`, { timeoutMs: 60_000, alive: () => !proc.hasExited() });
+  } catch (err) {
+    await dispose();
+    throw new Error(`the bare server did not start: ${(err as Error).message}\n${proc.output().trim()}`);
+  }
+  return {
+    url,
+    proc,
+    readyMs: performance.now() - t0,
+    stop: async () => {
+      try {
+        return await stopGracefully(proc, () => undefined);
+      } finally {
+        await dispose();
+      }
+    },
+    dispose,
+  };
+}
+
+/** A temporary data folder, removed (after its server is stopped) by the returned disposer. */
+export function tempDataDir(): { dir: string; remove(): Promise<void> } {
+  const dir = tempDir('encore-bench');
+  let removed = false;
+  const remove = async (): Promise<void> => {
+    if (removed) return;
+    removed = true;
+    unregister();
+    // Never delete a folder under a running PostgreSQL.
+    const pm = postmasterPid(dir);
+    if (pm !== undefined) {
+      try {
+        process.kill(pm, 'SIGINT');
+      } catch {
+        /* gone */
+      }
+      for (let i = 0; i < 200 && isAlive(pm); i++) await sleep(50);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const unregister = onCleanup(remove);
+  return { dir, remove };
+}

@@ -1,0 +1,93 @@
+/**
+ * `npm run bench [-- <name>...] [--duration S] [--connections N] [--warmup S] [--starts N] [--no-write]`
+ *
+ * Runs the named benchmarks (all without names), prints their tables and rewrites BENCHMARKS.md
+ * with the figures, the date and the machine. Exits 1 when a benchmark failed or its run was
+ * invalid (any failed request), so CI cannot mistake errors for throughput.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { eventsBench } from './events.bench.js';
+import { cleanupAll, installSignalCleanup } from './lib/cleanup.js';
+import { describeMachine, machine, section, summaryTable, writeBenchmarksFile, type Benchmark, type BenchReport, type RunOptions } from './lib/report.js';
+import { memoryBench } from './memory.bench.js';
+import { startupBench } from './startup.bench.js';
+
+const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench];
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number (got "${raw}")`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      warmup: { type: 'string' },
+      starts: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(`npm run bench [-- <${BENCHMARKS.map((b) => b.name).join('|')}>...] [--duration 10] [--connections 20] [--warmup 3] [--starts 3] [--no-write]`);
+    return 0;
+  }
+  const unknown = positionals.filter((p) => !BENCHMARKS.some((b) => b.name === p));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  const selected = positionals.length ? BENCHMARKS.filter((b) => positionals.includes(b.name)) : BENCHMARKS;
+
+  const opts: RunOptions = {
+    durationS: positiveNumber('duration', values.duration, 10),
+    connections: Math.max(1, Math.round(positiveNumber('connections', values.connections, 20))),
+    warmupS: positiveNumber('warmup', values.warmup, 3),
+    starts: Math.max(1, Math.round(positiveNumber('starts', values.starts, 3))),
+    log: (line) => console.log(line),
+  };
+  const m = machine();
+  const when = new Date();
+  console.log(`Benchmarks: ${selected.map((b) => b.name).join(', ')} on ${describeMachine(m)}\n`);
+
+  const fresh = new Map<string, string>();
+  let failed = 0;
+  for (const bench of selected) {
+    const loadAvg = os.loadavg()[0] ?? 0;
+    console.log(`▶ ${bench.name}: ${bench.title} (load average ${loadAvg.toFixed(1)})`);
+    let report: BenchReport;
+    try {
+      report = await bench.run(opts);
+    } catch (err) {
+      report = { summary: [], details: '', problems: [`the benchmark failed: ${(err as Error).message}`] };
+    } finally {
+      await cleanupAll();
+    }
+    if (report.problems.length) failed++;
+    console.log('');
+    console.log(summaryTable(report));
+    if (report.problems.length) {
+      console.error(`\n!!! ${bench.name}: INVALID RUN — do not quote these figures:`);
+      for (const p of report.problems) console.error(`!!!   ${p}`);
+    }
+    console.log('');
+    fresh.set(bench.name, section(bench, report, when, m, opts, loadAvg));
+  }
+
+  if (!values['no-write']) console.log(`Wrote ${writeBenchmarksFile(BENCHMARKS, fresh, m, when)}`);
+  if (failed) console.error(`${failed} of ${selected.length} benchmark(s) failed or were invalid.`);
+  return failed ? 1 : 0;
+}
+
+installSignalCleanup();
+main().then(
+  (code) => process.exit(code),
+  async (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    await cleanupAll();
+    process.exit(2);
+  },
+);
