@@ -8,8 +8,17 @@ export function isIsoCurrency(code: string): boolean {
 
 /** Minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, KWD 3), from the runtime's CLDR data. */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    // Only real ISO codes are remembered, so the cache is bounded by the ISO list.
+    if (KNOWN_CURRENCIES.has(currency)) digitsCache.set(currency, digits);
+  }
+  return digits;
 }
+
+// Building an Intl formatter costs ~0.1 ms, and prices are converted many times per request.
+const digitsCache = new Map<string, number>();
 
 /**
  * Decimal major units at the API edge → integer minor units inside. A value with more decimals than

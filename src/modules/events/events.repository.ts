@@ -127,9 +127,10 @@ export const eventsRepository = {
   },
 
   /** Inserts new shows and rewrites the details of existing ones; status is left to the cancellation path. */
-  async upsertShows(ex: Executor, rows: Insertable<ShowsTable>[]): Promise<void> {
+  async upsertShows(ex: Executor, rows: Insertable<ShowsTable>[]): Promise<ShowRow[]> {
+    const out: ShowRow[] = [];
     for (const part of chunks(rows)) {
-      await ex
+      const written = await ex
         .insertInto('shows')
         .values(part)
         .onConflict((oc) =>
@@ -145,8 +146,11 @@ export const eventsRepository = {
             images: eb.ref('excluded.images'),
           })),
         )
+        .returningAll()
         .execute();
+      out.push(...written);
     }
+    return out;
   },
 
   async setShowsCancelled(ex: Executor, tenantId: string, showPks: string[], at: Date): Promise<void> {
@@ -171,9 +175,10 @@ export const eventsRepository = {
     }
   },
 
-  async upsertTicketOptions(ex: Executor, rows: Insertable<TicketOptionsTable>[]): Promise<void> {
+  async upsertTicketOptions(ex: Executor, rows: Insertable<TicketOptionsTable>[]): Promise<TicketOptionRow[]> {
+    const out: TicketOptionRow[] = [];
     for (const part of chunks(rows)) {
-      await ex
+      const written = await ex
         .insertInto('ticket_options')
         .values(part)
         .onConflict((oc) =>
@@ -187,8 +192,11 @@ export const eventsRepository = {
             zone_id: eb.ref('excluded.zone_id'),
           })),
         )
+        .returningAll()
         .execute();
+      out.push(...written);
     }
+    return out;
   },
 
   async deletePriceTypes(ex: Executor, tenantId: string, keys: { showPk: string; id: string }[]): Promise<void> {
@@ -201,9 +209,10 @@ export const eventsRepository = {
     }
   },
 
-  async upsertPriceTypes(ex: Executor, rows: Insertable<PriceTypesTable>[]): Promise<void> {
+  async upsertPriceTypes(ex: Executor, rows: Insertable<PriceTypesTable>[]): Promise<PriceTypeRow[]> {
+    const out: PriceTypeRow[] = [];
     for (const part of chunks(rows)) {
-      await ex
+      const written = await ex
         .insertInto('price_types')
         .values(part)
         .onConflict((oc) =>
@@ -213,15 +222,20 @@ export const eventsRepository = {
             price_minor: eb.ref('excluded.price_minor'),
           })),
         )
+        .returningAll()
         .execute();
+      out.push(...written);
     }
+    return out;
   },
 
   /** Combinations are plain data (nothing references them), so a PUT rewrites them wholesale. */
-  async replaceCombinations(ex: Executor, tenantId: string, showPks: string[], rows: Insertable<PriceCombinationsTable>[]): Promise<void> {
+  async replaceCombinations(ex: Executor, tenantId: string, showPks: string[], rows: Insertable<PriceCombinationsTable>[]): Promise<CombinationRow[]> {
     if (showPks.length > 0) {
       await ex.deleteFrom('price_combinations').where('tenant_id', '=', tenantId).where('show_pk', 'in', showPks).execute();
     }
-    for (const part of chunks(rows)) await ex.insertInto('price_combinations').values(part).execute();
+    const out: CombinationRow[] = [];
+    for (const part of chunks(rows)) out.push(...(await ex.insertInto('price_combinations').values(part).returningAll().execute()));
+    return out;
   },
 };

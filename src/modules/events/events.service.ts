@@ -53,13 +53,15 @@ export async function lockEvent(tx: Tx, tenantId: string, externalReferenceId: s
 }
 
 export async function createEvent(deps: EventDeps, actor: Actor, body: EventBody): Promise<EventView> {
-  const tenant = await getTenant(deps, actor.tenantId);
-  const currency = resolveCurrency(body.configuration.currency, tenant?.default_currency ?? 'EUR');
+  // The tenant's default currency is read only when the event names none.
+  const defaultCurrency = body.configuration.currency ? undefined : (await getTenant(deps, actor.tenantId))?.default_currency;
+  const currency = resolveCurrency(body.configuration.currency, defaultCurrency ?? 'EUR');
   const input = normalizeEvent(body, currency);
   const exists = () => new AppError('EVENT_EXISTS', `event ${body.externalReferenceId} already exists; use PUT /v1/events to change it`, { field: 'externalReferenceId' });
   try {
+    // No existence check first: the unique index refuses a duplicate id (caught below), which
+    // saves a round trip on every create.
     return await withTx(deps.db, async (tx) => {
-      if (await repo.findEventByRef(tx, actor.tenantId, input.externalReferenceId)) throw exists();
       const now = deps.clock.now();
       const row = await repo.insertEvent(tx, {
         tenant_id: actor.tenantId,
@@ -77,8 +79,8 @@ export async function createEvent(deps: EventDeps, actor: Actor, body: EventBody
         created_at: now,
         updated_at: now,
       });
-      await writeTree(tx, actor.tenantId, row.id, EMPTY_TREE, input, now);
-      const view = await loadView(tx, actor.tenantId, row);
+      const tree = await writeTree(tx, actor.tenantId, row.id, EMPTY_TREE, input, now);
+      const view = toEventViews([row], tree, [])[0]!;
       await recordAudit(tx, actor, { action: 'event.created', entityType: 'event', entityId: row.id, after: view }, now);
       await emitWebhook(tx, deps, actor.tenantId, { family: 'event', action: 'created', data: view });
       return view;
@@ -116,12 +118,12 @@ export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventBod
     const beforeView = toEventViews([before], tree, rules)[0]!;
 
     const now = deps.clock.now();
-    const statuses = await writeTree(tx, actor.tenantId, before.id, tree, input, now);
+    const written = await writeTree(tx, actor.tenantId, before.id, tree, input, now);
     const dropped = danglingRuleIds(rules, input);
     await rulesRepository.deleteRules(tx, actor.tenantId, dropped);
     // A PUT that drops every live show leaves only cancelled ones: the event is then cancelled too
     // (an event is CANCELLED exactly when all its shows are).
-    const nowCancelled = statuses.every((s) => s === 'CANCELLED');
+    const nowCancelled = written.shows.every((s) => s.status === 'CANCELLED');
     const updated = await repo.updateEvent(tx, actor.tenantId, before.id, {
       title: input.title,
       description: input.description,
@@ -132,7 +134,8 @@ export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventBod
       updated_at: now,
       ...(nowCancelled ? { status: transition(EVENT_STATES, 'event', before.status, 'CANCELLED'), cancelled_at: now } : {}),
     });
-    const view = await loadView(tx, actor.tenantId, updated);
+    const keptRules = rules.filter((r) => !dropped.includes(r.id));
+    const view = toEventViews([updated], written, keptRules)[0]!;
     await recordAudit(
       tx,
       actor,

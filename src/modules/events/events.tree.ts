@@ -34,7 +34,8 @@ function checkRequestedStatus(show: ShowInput, existing: ShowRow | undefined, i:
  * Makes the stored shows, ticket options, price types and combinations of `eventId` equal `input`.
  * Shows are matched by `showId` and keep their Encore id; options and price types are upserted by id.
  * Whatever the input no longer names is deleted, which the database refuses (→ SHOW_HAS_TICKETS)
- * once tickets reference it. Returns the status each input show has afterwards, in input order.
+ * once tickets reference it. Returns the stored tree as written (RETURNING), so callers build the
+ * response without reading it back.
  */
 export async function writeTree(
   tx: Tx,
@@ -43,7 +44,7 @@ export async function writeTree(
   current: EventTree,
   input: EventInput,
   now: Date,
-): Promise<ShowRow['status'][]> {
+): Promise<EventTree> {
   const currentByShowId = new Map(current.shows.map((s) => [s.show_id, s]));
   const rows = input.shows.map((s, i) => {
     const existing = currentByShowId.get(s.showId);
@@ -95,8 +96,8 @@ export async function writeTree(
     throw foreignKeyToShowHasTickets(err, `a price type this PUT drops (${priceTypes.map((t) => t.priceTypeId).join(', ')})`, { priceTypes });
   }
 
-  await repo.upsertShows(tx, rows);
-  await repo.upsertTicketOptions(
+  const shows = await repo.upsertShows(tx, rows);
+  const ticketOptions = await repo.upsertTicketOptions(
     tx,
     input.shows.flatMap((s) =>
       s.ticketOptions.map((o, j) => ({
@@ -113,7 +114,7 @@ export async function writeTree(
       })),
     ),
   );
-  await repo.upsertPriceTypes(
+  const priceTypes = await repo.upsertPriceTypes(
     tx,
     input.shows.flatMap((s) =>
       s.priceTypes.map((p, j) => ({
@@ -126,7 +127,7 @@ export async function writeTree(
       })),
     ),
   );
-  await repo.replaceCombinations(
+  const combinations = await repo.replaceCombinations(
     tx,
     tenantId,
     [...keptPks],
@@ -140,7 +141,17 @@ export async function writeTree(
       })),
     ),
   );
-  return rows.map((r) => r.status);
+  // The same order loadTree reads them in, so a write's response equals a later GET (RETURNING
+  // order is not guaranteed).
+  shows.sort((a, b) => a.position - b.position);
+  ticketOptions.sort((a, b) => a.position - b.position);
+  priceTypes.sort((a, b) => a.position - b.position);
+  combinations.sort((a, b) => cmp(a.ticket_option_id, b.ticket_option_id) || cmp(a.price_type_id, b.price_type_id));
+  return { shows, ticketOptions, priceTypes, combinations };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
