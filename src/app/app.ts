@@ -9,6 +9,9 @@ import { handleError, sendErrors } from '../http/errors.js';
 import { registerIdempotency } from '../http/idempotency.js';
 import { docsRoutes } from '../modules/docs/index.js';
 import { eventsRoutes } from '../modules/events/index.js';
+import { admissionRoutes } from '../modules/tickets/admission.routes.js';
+import { ticketsRoutes } from '../modules/tickets/index.js';
+import { saleUrlRoutes } from '../modules/tickets/sale-url.routes.js';
 import { webhooksRoutes } from '../modules/webhooks/index.js';
 import type { Deps } from './deps.js';
 
@@ -76,6 +79,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
       security: [{ apiKey: [] }],
       tags: [
         { name: 'Events', description: 'The event catalogue: events, shows, ticket options, price types and rules.' },
+        { name: 'Tickets', description: 'Ticket ingestion (asynchronous and synchronous), updates, deletion and history.' },
+        { name: 'Admission', description: 'Admission at the gate: single and batch scans.' },
         { name: 'Webhooks', description: 'Webhook endpoints and their delivery log (Encore extension).' },
         { name: 'System', description: 'Health and the API reference.' },
       ],
@@ -91,6 +96,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(docsRoutes);
   await app.register(eventsRoutes(deps), { prefix: '/v1' });
   await app.register(webhooksRoutes(deps), { prefix: '/v1' });
+  await app.register(ticketsRoutes(deps), { prefix: '/v1' });
+  await app.register(admissionRoutes(deps), { prefix: '/v1' });
+  await app.register(saleUrlRoutes(deps), { prefix: '/v1' });
 
   await app.ready();
   return app;

@@ -8,6 +8,7 @@ import type {
   TicketOptionsTable,
 } from '../modules/events/events.tables.js';
 import type { IdempotencyKeysTable } from '../modules/idempotency/idempotency.tables.js';
+import type { AdmissionsTable, IngestionJobsTable, RateLimitWindowsTable, TicketHistoryTable, TicketsTable } from '../modules/tickets/tickets.tables.js';
 import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
 
@@ -26,4 +27,9 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
+  tickets: TicketsTable;
+  ticket_history: TicketHistoryTable;
+  admissions: AdmissionsTable;
+  ingestion_jobs: IngestionJobsTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }
