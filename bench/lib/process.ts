@@ -84,14 +84,7 @@ export async function runTsx(script: string, args: string[], env: Record<string,
   return p.output();
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive } from '../../src/db/embedded.js';
 
 export function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -199,13 +192,30 @@ export function memoryOf(pid: number): Memory | undefined {
 
 const CLOCK_TICKS = 100; // USER_HZ: 100 on Linux
 
-/** User + system CPU time a process has used so far, in seconds (0 once it is gone). */
+/**
+ * User + system CPU time used so far by a process and by its children that have exited and been
+ * waited for (`cutime` + `cstime`), in seconds (0 once it is gone). Summed over a process tree, the
+ * difference between two readings counts the processes that started or ended in between too (a
+ * PostgreSQL backend of a short-lived client, or a `pgbench` run), which the process's own time
+ * alone would miss or subtract.
+ */
 export function cpuSeconds(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the comm: state(0) ppid(1) … utime(11) stime(12).
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    // After the comm: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of this process's children that have exited and been waited for, in seconds. */
+export function reapedChildrenCpuSeconds(): number {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
   } catch {
     return 0;
   }

@@ -124,12 +124,25 @@ export async function createTenant(dataDir: string, name = 'bench'): Promise<{ t
   return { tenantId: parsed.tenantId, apiKey: parsed.apiKey };
 }
 
-/** The baseline server of bench/lib/bare-server.ts. */
+/** The baseline server of bench/lib/bare-server.ts: parse, validate, answer; no I/O. */
 export async function startBare(): Promise<Server> {
+  return startBaseline('bench/lib/bare-server.ts', {}, 'the bare server');
+}
+
+/**
+ * The reference server of bench/lib/bare-db-server.ts: the bare baseline plus one INSERT per request on
+ * the embedded PostgreSQL of the Encore that is running on `dataDir` (it must be running: this server
+ * attaches to its Unix socket and neither starts nor stops PostgreSQL).
+ */
+export async function startBareDb(dataDir: string): Promise<Server> {
+  return startBaseline('bench/lib/bare-db-server.ts', { DATA_DIR: dataDir }, 'the bare + INSERT server');
+}
+
+async function startBaseline(script: string, env: Record<string, string>, label: string): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = spawnTsx('bench/lib/bare-server.ts', [], { PORT: String(port) });
+  const proc = spawnTsx(script, [], { ...env, PORT: String(port) });
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;
@@ -142,7 +155,7 @@ export async function startBare(): Promise<Server> {
     await waitForOk(`${url}/health`, { timeoutMs: 60_000, alive: () => !proc.hasExited() });
   } catch (err) {
     await dispose();
-    throw new Error(`the bare server did not start: ${(err as Error).message}\n${proc.output().trim()}`);
+    throw new Error(`${label} did not start: ${(err as Error).message}\n${proc.output().trim()}`);
   }
   return {
     url,
