@@ -4,6 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../../src/db/embedded.js';
+
+export { isAlive };
 
 /** The repository root (bench/lib/ → ../..). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -84,7 +87,6 @@ export async function runTsx(script: string, args: string[], env: Record<string,
   return p.output();
 }
 
-export { isAlive } from '../../src/db/embedded.js';
 
 export function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
