@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { withTx } from '../db/tx.js';
 import { isAppError } from '../lib/app-error.js';
 import { createKey, createTenantInTx, listTenants, revokeKeyByPrefix } from '../modules/tenants/index.js';
+import { importTickets, type ImportProgress } from '../modules/tickets/index.js';
 import { createEndpointInTx } from '../modules/webhooks/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openRuntime, type Runtime } from './runtime.js';
@@ -18,6 +19,11 @@ const USAGE = `Usage: npm run -s encore -- <command>
   tenant list                   every tenant with its number of active keys
   key create --tenant ID        a new API key for a tenant
   key revoke --key-prefix P     revoke the key starting with P (first 12 characters)
+  tickets import --tenant ID [--batch-size N] FILE
+                                import tickets from a CSV (.csv; header row of body field names, nested
+                                fields dotted: ticketAccess.locator; tags separated by ";") or NDJSON
+                                (.ndjson/.jsonl, one ticket per line) file, through the same checks as
+                                POST /v1/sync/tickets; progress on stderr, a JSON summary on stdout
 
 Environment: PORT, HOST, PUBLIC_URL, DATABASE_URL (absent: embedded PostgreSQL in DATA_DIR, default ./data), LOG_LEVEL`;
 
@@ -130,6 +136,27 @@ async function main(argv: string[]): Promise<number> {
       }
       throw new UsageError(`unknown key command "${sub ?? ''}"`);
     }
+    case 'tickets': {
+      if (sub === 'import') {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { tenant: { type: 'string' }, 'batch-size': { type: 'string' } },
+        });
+        const file = positionals[0];
+        if (!values.tenant || !file || positionals.length > 1) throw new UsageError('tickets import needs --tenant ID and one FILE');
+        const batchSize = values['batch-size'] === undefined ? 1000 : Number(values['batch-size']);
+        if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw new UsageError('--batch-size must be an integer from 1 to 5000');
+        const progress = progressPrinter();
+        const summary = await withRuntime(config, (rt) =>
+          importTickets(rt.deps, { tenantId: values.tenant!, file, batchSize, onProgress: progress.update }),
+        );
+        progress.done();
+        print(JSON.stringify(summary));
+        return 0;
+      }
+      throw new UsageError(`unknown tickets command "${sub ?? ''}"`);
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -141,6 +168,38 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/**
+ * Import progress on stderr: a bar redrawn in place on a terminal, a plain line every few seconds
+ * otherwise (logs, CI). stdout stays for the final JSON summary alone.
+ */
+function progressPrinter(): { update: (p: ImportProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let lastLine = 0;
+  let last: ImportProgress | undefined;
+  const describe = (p: ImportProgress): string => {
+    const rate = p.elapsedMs > 0 ? Math.round((p.total * 1000) / p.elapsedMs) : 0;
+    return `${p.total.toLocaleString('en')} rows (${p.created.toLocaleString('en')} created, ${p.unchanged.toLocaleString('en')} unchanged, ${p.failed.toLocaleString('en')} failed), ${rate.toLocaleString('en')}/s`;
+  };
+  return {
+    update: (p) => {
+      last = p;
+      if (tty) {
+        const share = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 1;
+        const width = 30;
+        const filled = Math.round(share * width);
+        process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${describe(p)}\x1b[K`);
+      } else if (Date.now() - lastLine >= 2000) {
+        lastLine = Date.now();
+        process.stderr.write(`imported ${describe(p)}\n`);
+      }
+    },
+    done: () => {
+      if (tty && last) process.stderr.write('\n');
+      else if (last) process.stderr.write(`imported ${describe(last)}\n`);
+    },
+  };
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,9 +1,13 @@
 import type { Deps } from '../app/deps.js';
 import { registerIdempotencyJobs } from '../modules/idempotency/index.js';
+import { registerRateLimitJobs } from '../modules/rate-limits/index.js';
+import { registerIngestionJobs } from '../modules/tickets/index.js';
 import { registerWebhookJobs } from '../modules/webhooks/index.js';
 
 /** Every module's job handlers, registered once per process before the queue starts. */
 export function registerJobs(deps: Deps): void {
   registerWebhookJobs(deps);
   registerIdempotencyJobs(deps);
+  registerIngestionJobs(deps);
+  registerRateLimitJobs(deps);
 }

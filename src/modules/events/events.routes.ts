@@ -4,7 +4,7 @@ import type { Deps } from '../../app/deps.js';
 import { actorOf, authenticate, tenantOf } from '../../http/auth.js';
 import { Ok, errorResponses, ok } from '../../http/envelope.js';
 import { Page, pageOf } from '../../http/pagination.js';
-import { cancelEvent } from './cancellation.service.js';
+import { cancelEventWithTickets } from '../../flows/event-cancellation.js';
 import { CancellationQuery, EventBody, EventListQuery, EventRefParams, EventView, RuleView } from './events.schemas.js';
 import * as service from './events.service.js';
 import { rejectNulCharacters, wrapSingleShow } from './events.validate.js';
@@ -99,12 +99,13 @@ export function eventsRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         description:
           'Cancels the show `showId`, or the whole event when it has a single show; an event with several shows needs `showId` (400 `SHOW_ID_REQUIRED`, ' +
           'the show ids in `details`). Unknown event 404 `EVENT_NOT_FOUND`, unknown show 404 `SHOW_NOT_FOUND`. When its last live show is cancelled the event ' +
-          'is CANCELLED too. Cancelling something already cancelled succeeds again without side effects. Sends `event.cancelled` (with `showId` when one show was named).',
+          'is CANCELLED too. The live tickets (VALID, LISTED, RESERVED) of the cancelled show(s) become CANCELLED in the same transaction (reason `EVENT_CANCELLED`, or ' +
+          '`SHOW_CANCELLED` when a show was named). Cancelling something already cancelled succeeds again without side effects. Sends `event.cancelled` (with `showId` when one show was named).',
         params: EventRefParams,
         querystring: CancellationQuery,
         response: { 200: Ok(EventView), ...errorResponses(404) },
       },
-    }, async (req) => ok(await cancelEvent(deps, actorOf(req), req.params.externalReferenceId, req.query.showId)));
+    }, async (req) => ok(await cancelEventWithTickets(deps, actorOf(req), req.params.externalReferenceId, req.query.showId)));
 
     app.post('/events/rules', {
       preValidation: (req, _reply, done) => done(prepareRulesBody(req.body)),

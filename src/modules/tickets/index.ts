@@ -1,7 +1,8 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Deps } from '../../app/deps.js';
-
-// Placeholder until the tickets module lands (being written now).
-export function ticketsRoutes(_deps: Deps): FastifyPluginAsyncTypebox {
-  return async () => {};
-}
+export { ticketsRoutes } from './tickets.routes.js';
+export { recordTicketHistory, recordTicketHistoryMany, listTicketHistory, type TicketHistoryEntry, type TicketHistoryKind } from './tickets.history.js';
+export { cancelTicketsOfShowsInTx, lockEventTicketsForCancellation, type CancellationReason } from './tickets.cancel.js';
+export { ingestTickets, type IngestResult, type IngestSource } from './tickets.ingest.js';
+export { createIngestionJob, getJob, registerIngestionJobs, runIngestion, INGEST_JOB } from './ingestion.service.js';
+export { importTickets, type ImportProgress, type ImportSummary } from './import.service.js';
+export { deleteTicket, getTicket, updateTicket } from './tickets.service.js';
+export { TICKET_STATES } from './tickets.states.js';

@@ -15,3 +15,21 @@ export const TICKET_STATES: StateMachine<TicketStatus> = {
   DELETED: [],
   INVALID: [],
 };
+
+export type IngestionJobStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+
+/**
+ * An asynchronous ingestion job. RUNNING → RUNNING is a take-over: a worker whose lease ran out
+ * (it crashed) is replaced by another, which resumes from the last committed chunk.
+ */
+export const INGESTION_JOB_STATES: StateMachine<IngestionJobStatus> = {
+  QUEUED: ['RUNNING'],
+  RUNNING: ['RUNNING', 'COMPLETED', 'FAILED'],
+  COMPLETED: [],
+  FAILED: [],
+};
+
+/** The states from which `to` may be reached: the WHERE clause of a conditional UPDATE. */
+export function statesLeadingTo<S extends string>(machine: StateMachine<S>, to: S): S[] {
+  return (Object.keys(machine) as S[]).filter((from) => machine[from].includes(to));
+}

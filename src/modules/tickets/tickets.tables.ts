@@ -67,6 +67,9 @@ export interface IngestionJobsTable {
   errors: Json<unknown>;
   actor: string;
   actor_key_id: string | null;
+  lease_token: string | null;
+  lease_until: Date | null;
+  attempts: Generated<number>;
   created_at: ColumnType<Date, Date | undefined, Date>;
   started_at: Date | null;
   completed_at: Date | null;

@@ -1,0 +1,1 @@
+export { consume, registerRateLimitJobs, type RateDecision } from './rate-limits.service.js';
