@@ -28,6 +28,8 @@ export async function serve(config: Config, print: Print = (l) => process.stdout
   try {
     app = await buildApp(runtime.deps, { logger: { level: config.logLevel } });
     runtime.deps.queue.onError = (err) => app.log.error({ err }, 'job queue error');
+    // Greet before listening: once /health answers, the demo key is already printed.
+    for (const line of await greetFirstStart(runtime.deps, config)) print(line);
     await app.listen({ port: config.port, host: config.host });
     await runtime.deps.queue.startWorkers();
   } catch (err) {
@@ -38,7 +40,6 @@ export async function serve(config: Config, print: Print = (l) => process.stdout
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   print(`Encore is serving on ${url} (started in ${Math.round(performance.now() - t0)} ms; API reference at ${config.publicUrl}/docs)`);
-  await greetFirstStart(runtime.deps, config, print);
 
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
@@ -54,14 +55,16 @@ export async function serve(config: Config, print: Print = (l) => process.stdout
 }
 
 /** On the very first start, a demo tenant and a curl line, so a newcomer can call the API at once. */
-async function greetFirstStart(deps: Deps, config: Config, print: Print): Promise<void> {
+async function greetFirstStart(deps: Deps, config: Config): Promise<string[]> {
+  const lines: string[] = [];
+  const print = (line: string): void => void lines.push(line);
   const created = await withTx(deps.db, async (tx) => {
     // Several processes may start at once on one database: one of them creates the demo tenant.
     await sql`SELECT pg_advisory_xact_lock(hashtext('encore-demo-tenant'))`.execute(tx);
     if ((await countTenants({ db: tx })) > 0) return undefined;
     return createTenantInTx(tx, deps, { name: 'demo', returnOrigins: [config.publicUrl] });
   });
-  if (!created) return;
+  if (!created) return lines;
   const body = JSON.stringify(DEMO_EVENT);
   print('');
   print('First start: created the demo tenant.');
@@ -70,4 +73,5 @@ async function greetFirstStart(deps: Deps, config: Config, print: Print): Promis
   print('Try it:');
   print(`  curl -s -X POST ${config.publicUrl}/v1/events -H 'Authorization: ${created.apiKey}' -H 'content-type: application/json' -d '${body}'`);
   print('');
+  return lines;
 }
