@@ -7,13 +7,15 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { admissionBench } from './admission.bench.js';
 import { eventsBench } from './events.bench.js';
 import { cleanupAll, installSignalCleanup } from './lib/cleanup.js';
 import { describeMachine, machine, section, summaryTable, writeBenchmarksFile, type Benchmark, type BenchReport, type RunOptions } from './lib/report.js';
 import { memoryBench } from './memory.bench.js';
 import { startupBench } from './startup.bench.js';
+import { ticketsIngestBench } from './tickets-ingest.bench.js';
 
-const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench];
+const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench];
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -30,24 +32,27 @@ async function main(): Promise<number> {
       connections: { type: 'string' },
       warmup: { type: 'string' },
       starts: { type: 'string' },
+      tickets: { type: 'string' },
       'no-write': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(`npm run bench [-- <${BENCHMARKS.map((b) => b.name).join('|')}>...] [--duration 10] [--connections 20] [--warmup 3] [--starts 3] [--no-write]`);
+    console.log(`npm run bench [-- <${BENCHMARKS.map((b) => b.name).join('|')}>...] [--duration 10] [--connections 20] [--warmup 3] [--starts 3] [--tickets 1000000] [--no-write]`);
     return 0;
   }
   const unknown = positionals.filter((p) => !BENCHMARKS.some((b) => b.name === p));
   if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   const selected = positionals.length ? BENCHMARKS.filter((b) => positionals.includes(b.name)) : BENCHMARKS;
 
-  const opts: RunOptions = {
+  // `--tickets`: tickets sent by the tickets-ingest benchmark (default 1,000,000).
+  const opts: RunOptions & { tickets?: number } = {
     durationS: positiveNumber('duration', values.duration, 10),
     connections: Math.max(1, Math.round(positiveNumber('connections', values.connections, 20))),
     warmupS: positiveNumber('warmup', values.warmup, 3),
     starts: Math.max(1, Math.round(positiveNumber('starts', values.starts, 3))),
     log: (line) => console.log(line),
+    ...(values.tickets !== undefined ? { tickets: Math.max(1000, Math.round(positiveNumber('tickets', values.tickets, 1_000_000))) } : {}),
   };
   const m = machine();
   const when = new Date();

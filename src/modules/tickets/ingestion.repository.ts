@@ -17,6 +17,15 @@ export interface ClaimedJob {
   attempts: number;
 }
 
+export interface ClaimParams {
+  token: string;
+  leaseSeconds: number;
+  now: Date;
+  from: IngestionJobStatus[];
+  /** Jobs whose batch the claimer holds in memory: their payload is not sent back. */
+  inMemory: string[];
+}
+
 export interface JobError {
   index: number;
   ticketId: string | null;
@@ -25,7 +34,9 @@ export interface JobError {
   field?: string;
 }
 
-const CLAIM_RETURNING = sql`tenant_id, id, total, processed, payload, actor, actor_key_id, attempts`;
+/** The claimed job; its payload only when the claimer does not hold it in memory already (`inMemory`: job ids). */
+const claimReturning = (inMemory: string[]) =>
+  sql`tenant_id, id, total, processed, CASE WHEN id = ANY(${inMemory}::text[]) THEN NULL ELSE payload END AS payload, actor, actor_key_id, attempts`;
 
 /**
  * Lease times are database time (`now()`), not the business clock: they only decide which worker
@@ -66,7 +77,7 @@ export const ingestionRepository = {
     ex: Executor,
     tenantId: string,
     id: string,
-    p: { token: string; leaseSeconds: number; now: Date; from: IngestionJobStatus[] },
+    p: ClaimParams,
   ): Promise<ClaimedJob | undefined> {
     const { rows } = await sql<ClaimedJob>`
       UPDATE ingestion_jobs
@@ -74,12 +85,12 @@ export const ingestionRepository = {
           attempts = attempts + 1, started_at = coalesce(started_at, ${p.now}::timestamptz)
       WHERE tenant_id = ${tenantId} AND id = ${id} AND status = ANY(${p.from}::text[])
         AND (lease_until IS NULL OR lease_until < now())
-      RETURNING ${CLAIM_RETURNING}`.execute(ex);
+      RETURNING ${claimReturning(p.inMemory)}`.execute(ex);
     return rows[0];
   },
 
   /** The oldest unfinished job of any tenant that no live worker holds (SKIP LOCKED: claimers never wait on each other). */
-  async claimNext(ex: Executor, p: { token: string; leaseSeconds: number; now: Date; from: IngestionJobStatus[] }): Promise<ClaimedJob | undefined> {
+  async claimNext(ex: Executor, p: ClaimParams): Promise<ClaimedJob | undefined> {
     const { rows } = await sql<ClaimedJob>`
       UPDATE ingestion_jobs
       SET status = 'RUNNING', lease_token = ${p.token}, lease_until = now() + make_interval(secs => ${p.leaseSeconds}),
@@ -91,7 +102,7 @@ export const ingestionRepository = {
         LIMIT 1
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING ${CLAIM_RETURNING}`.execute(ex);
+      RETURNING ${claimReturning(p.inMemory)}`.execute(ex);
     return rows[0];
   },
 
@@ -118,6 +129,11 @@ export const ingestionRepository = {
       WHERE tenant_id = ${tenantId} AND id = ${id} AND lease_token = ${p.token} AND processed = ${p.expectedProcessed}
       RETURNING succeeded, failed, total`.execute(ex);
     return rows[0];
+  },
+
+  async readPayload(ex: Executor, tenantId: string, id: string): Promise<unknown> {
+    const row = await ex.selectFrom('ingestion_jobs').select('payload').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row?.payload;
   },
 
   /** A worker that hit an error lets go at once, so the retry need not wait for the lease to run out. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useContext } from '../../../test/harness.js';
+import { takeBatch } from './ingestion.handoff.js';
 import { createIngestionJob, getJob, runIngestion } from './ingestion.service.js';
 import { ingestTickets } from './tickets.ingest.js';
 import { countTickets, createEvents, ticket as anyTicket } from './tickets.fixtures.js';
@@ -43,6 +44,15 @@ describe('ingestion jobs: resume, leases, idempotent chunks', () => {
     const job = await getJob(ctx.deps, tenant.tenantId, jobId);
     expect(job).toMatchObject({ status: 'COMPLETED', total: 3500, processed: 3500, succeeded: 3500, failed: 0 });
     expect(await createdRows('res-')).toBe(3500);
+  });
+
+  it('reads the stored batch back when this process does not hold it (accepted by another process)', async () => {
+    const batch = Array.from({ length: 1200 }, (_, i) => ticket(`far-${i}`));
+    const { jobId } = await createIngestionJob(ctx.deps, actor(), batch, JSON.stringify(batch));
+    expect(takeBatch(jobId)).toHaveLength(1200); // as if another API process had accepted it
+    await runIngestion(ctx.deps, { tenantId: tenant.tenantId, jobId });
+    expect(await getJob(ctx.deps, tenant.tenantId, jobId)).toMatchObject({ status: 'COMPLETED', processed: 1200, succeeded: 1200 });
+    expect(await createdRows('far-')).toBe(1200);
   });
 
   it('replaying a chunk whose tickets were written but not counted changes nothing and counts them once', async () => {

@@ -29,13 +29,24 @@ export const SYNC_LIMIT_PER_MINUTE = 60;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The JSON body as received, kept by the tickets plugin's parser for POST /v1/tickets. */
+    /** The JSON body as received, kept by the tickets plugin's parser for its POST routes. */
     rawBody?: string;
   }
 }
 
+/**
+ * In JSON text, a NUL or a lone surrogate can only arrive escaped (`\u0000`, `\ud800`…): raw
+ * control characters are invalid JSON and raw UTF-8 cannot encode a lone surrogate. So a body
+ * without such an escape needs no walk through its strings.
+ */
+const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
 /** NUL characters and lone surrogates cannot be stored: refused for the whole request, naming the field. */
 function rejectBadStrings(req: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
+  if (req.rawBody !== undefined && !SUSPECT_ESCAPE.test(req.rawBody)) {
+    done();
+    return;
+  }
   const issue = firstStringIssueInBatch(req.body);
   done(issue ? new AppError(issue.code, issue.message, { ...(issue.field ? { field: issue.field } : {}) }) : undefined);
 }
@@ -51,7 +62,7 @@ function resultOf(r: IngestResult, index: number): TicketResult {
 }
 
 const TICKET_RULES =
-  'Each ticket names a live event (`externalReferenceEventId`; 404-class per-ticket codes `EVENT_NOT_FOUND`, `EVENT_CANCELLED`), its show ' +
+  'Each ticket names a live event (`externalReferenceEventId`; per-ticket codes `EVENT_NOT_FOUND`, `EVENT_CANCELLED`), its show ' +
   '(`showId`, required when the event has several: `SHOW_ID_REQUIRED`; `SHOW_NOT_FOUND`, `SHOW_CANCELLED`), a ticket option and optionally a price type ' +
   'of that show (`UNKNOWN_REFERENCE`). `price` is a number in major units (optional sibling `currency`) or `{amount, currency}`; the currency must be ' +
   'the event’s (`INVALID_CURRENCY`). `buyer` is an email or an object with at least one of `email`, `phone`, `id`. Re-sending an identical ticket is a ' +
@@ -61,13 +72,14 @@ export function ticketsRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('onRequest', authenticate(deps));
 
-    // Keeps the body text of ticket batches, so POST /v1/tickets stores it verbatim instead of
-    // serialising the parsed array again (the same parser, prototype-poisoning checks included).
+    // Keeps the body text of ticket batches: POST /v1/tickets stores it verbatim instead of
+    // serialising the parsed array again, and both POSTs scan it for suspect escapes (the same
+    // parser, prototype-poisoning checks included).
     const defaultJson = app.getDefaultJsonParser('error', 'error');
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
       const text = body as string; // parseAs: 'string'
-      if (req.method === 'POST' && req.url.split('?')[0] === '/v1/tickets') req.rawBody = text;
+      if (req.method === 'POST') req.rawBody = text;
       void defaultJson(req, text, done);
     });
 

@@ -57,6 +57,27 @@ describe('POST /v1/sync/tickets', () => {
     expect(audit.at(-1)!.after).toMatchObject({ via: 'sync', created: 2, ticketIds: ['full-1', 'min-1'] });
   });
 
+  it('stores every string exactly: quotes, backslashes, braces, commas, NULL-like text, emoji', async () => {
+    const odd = 'a "quoted" \\back\\slash\\ {brace}, comma NULL 🎫 ñ';
+    const res = await sync([
+      ticket('odd-"1\\', {
+        ticketAccess: { type: 'OTHER', locator: odd },
+        buyer: { id: odd, firstName: 'NULL' },
+        orderId: 'NULL',
+        props: { seating: { row: '{', seat: '"' } },
+        tags: ['k:"v"', 'x:\\'],
+      }),
+    ]);
+    expect(res.body.data[0]).toEqual({ ticketId: 'odd-"1\\', status: 'CREATED' });
+    expect(await ticketRow(ctx, tenant.tenantId, 'odd-"1\\')).toMatchObject({
+      access_locator: odd,
+      buyer: { id: odd, firstName: 'NULL' },
+      order_id: 'NULL',
+      props: { seating: { row: '{', seat: '"' } },
+      tags: ['k:"v"', 'x:\\'],
+    });
+  });
+
   it('treats an identical re-send as UNCHANGED (whatever the form of price and nulls) and different content as TICKET_EXISTS', async () => {
     await sync([ticket('same-1', { price: 30 })]);
     const again = await sync([
