@@ -8,12 +8,11 @@
  * (`/usr/lib/postgresql/<version>/bin/pgbench`, the newest there) when they are installed, and the
  * reference is skipped otherwise.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { onCleanup } from './cleanup.js';
-import { allProcesses, cpuSeconds, killGroup, postmasterPid, processTree, reapedChildrenCpuSeconds, sleep } from './process.js';
+import { allProcesses, cpuSeconds, killGroup, postmasterPid, processTree, reapedChildrenCpuSeconds, sleep, spawnProcess } from './process.js';
 import { sum } from './stats.js';
 
 const SCRATCH_DB = 'bench_pgbench';
@@ -54,38 +53,21 @@ function cleanEnv(): NodeJS.ProcessEnv {
 
 /** Runs a command to completion in its own process group; killed on timeout or on the bench's clean-up. */
 async function run(file: string, args: string[], timeoutMs: number): Promise<Ran> {
-  const child = spawn(file, args, { env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output += chunk.toString();
-    if (output.length > 64_000) output = output.slice(-32_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      done = true;
-      resolve({ code, signal });
-    });
-    child.on('error', (err) => {
-      output += `\n${err.message}`;
-      done = true;
-      resolve({ code: -1, signal: null });
-    });
-  });
+  const p = spawnProcess(file, args, { env: cleanEnv() });
+  const { child, exited } = p;
+  const done = (): boolean => p.hasExited();
   const kill = async (): Promise<void> => {
-    if (done || child.pid === undefined) return;
+    if (done() || child.pid === undefined) return;
     killGroup(child.pid, 'SIGTERM');
     await Promise.race([exited, sleep(5_000)]);
-    if (!done) killGroup(child.pid, 'SIGKILL');
+    if (!done()) killGroup(child.pid, 'SIGKILL');
     await Promise.race([exited, sleep(5_000)]);
   };
   const unregister = onCleanup(kill);
   const timer = setTimeout(() => void kill(), timeoutMs);
   try {
     const { code, signal } = await exited;
-    return { code, signal, output };
+    return { code, signal, output: p.output() };
   } finally {
     clearTimeout(timer);
     unregister();

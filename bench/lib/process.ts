@@ -44,16 +44,11 @@ export interface Spawned {
 }
 
 /**
- * `tsx <script> ...args` as a child process in its own process group (so the whole group can be
- * killed on failure), run from the repository root.
+ * A command as a child process in its own process group (so the whole group can be killed on
+ * failure), keeping the tail of its stdout + stderr for error messages.
  */
-export function spawnTsx(script: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(TSX, [script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnProcess(file: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }): Spawned {
+  const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (chunk: Buffer): void => {
     out += chunk.toString();
@@ -73,8 +68,13 @@ export function spawnTsx(script: string, args: string[], env: Record<string, str
       resolve({ code: -1, signal: null });
     });
   });
-  if (child.pid === undefined) throw new Error(`could not start tsx ${script}`);
+  if (child.pid === undefined) throw new Error(`could not start ${path.basename(file)}`);
   return { child, pid: child.pid, output: () => out, exited, hasExited: () => done };
+}
+
+/** `tsx <script> ...args`, run from the repository root. */
+export function spawnTsx(script: string, args: string[], env: Record<string, string>): Spawned {
+  return spawnProcess(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 /** Runs `tsx <script> ...args` to completion; rejects with its output when it fails. */
