@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002-events.js';
 import * as m0003 from './migrations/0003-webhooks.js';
 import * as m0004 from './migrations/0004-idempotency.js';
 import * as m0005 from './migrations/0005-tickets.js';
+import * as m0006 from './migrations/0006-admission-function.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-webhooks': m0003,
   '0004-idempotency': m0004,
   '0005-tickets': m0005,
+  '0006-admission-function': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -54,39 +54,14 @@ export const admissionRepository = {
     const ids = input.rows.map((r) => r.ticketId);
     const dates = input.rows.map((r) => r.entryDate);
     const locators = input.rows.map((r) => r.locator);
-    // Every step is linear in the number of scans whatever the planner estimates for the CTEs: the
-    // tickets are found through their primary key (ANY), and the results come back as a UNION
-    // rather than a join of CTEs (a nested loop over two CTE scans would be quadratic).
+    // The statement lives in the function admit_tickets (migration 0006-admission-function, where it
+    // is documented): PL/pgSQL caches its plan per connection, where this data-modifying CTE sent as
+    // an unnamed statement was planned again on every call (ADR 0007).
     const result = await sql<StatementRow>`
-      WITH state AS (
-        SELECT t.ticket_id, t.status, t.status_reason, t.access_locator, a.entry_date
-        FROM tickets t
-        LEFT JOIN admissions a ON a.tenant_id = t.tenant_id AND a.ticket_id = t.ticket_id
-        WHERE t.tenant_id = ${input.tenantId} AND t.ticket_id = ANY(${input.read}::text[])
-      ), scan AS (
-        SELECT * FROM unnest(${ids}::text[], ${dates}::timestamptz[], ${locators}::text[]) AS s(ticket_id, entry_date, locator)
-      ), moved AS (
-        UPDATE tickets t SET status = 'USED', updated_at = ${input.now}
-        FROM scan
-        WHERE t.tenant_id = ${input.tenantId} AND t.ticket_id = ANY(${ids}::text[]) AND t.ticket_id = scan.ticket_id
-          AND t.status = ANY(${input.admissible}::text[])
-          AND (scan.locator IS NULL OR t.access_locator = scan.locator)
-        RETURNING scan.ticket_id, scan.entry_date, scan.locator
-      ), admitted AS (
-        INSERT INTO admissions (tenant_id, ticket_id, entry_date, locator, admitted_at, actor_key_id)
-        SELECT ${input.tenantId}, ticket_id, entry_date, locator, ${input.now}, ${input.keyId} FROM moved
-        ON CONFLICT (tenant_id, ticket_id) DO NOTHING
-        RETURNING ticket_id, entry_date, locator
-      ), history AS (
-        INSERT INTO ticket_history (tenant_id, ticket_id, at, kind, actor, data)
-        SELECT ${input.tenantId}, ticket_id, ${input.now}, 'ADMITTED', ${input.actor},
-               jsonb_strip_nulls(jsonb_build_object('entryDate', to_char(entry_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'locator', locator))
-        FROM admitted
-        ORDER BY ticket_id
+      SELECT * FROM admit_tickets(
+        ${input.tenantId}, ${ids}::text[], ${dates}::timestamptz[], ${locators}::text[], ${input.read}::text[],
+        ${input.admissible}::text[], ${input.now}::timestamptz, ${input.actor}, ${input.keyId}::text
       )
-      SELECT false AS admitted_now, ticket_id, status, status_reason, access_locator, entry_date FROM state
-      UNION ALL
-      SELECT true, ticket_id, NULL, NULL, NULL, NULL FROM admitted
     `.execute(ex);
     const admitted = new Set(result.rows.filter((r) => r.admitted_now).map((r) => r.ticket_id));
     return result.rows
