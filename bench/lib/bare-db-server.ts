@@ -12,10 +12,9 @@
  * Creates the table `bench_events (id text primary key, body jsonb)` if absent.
  */
 import Fastify from 'fastify';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { Body, Reply, type BodyFields } from './bare-schema.js';
+import { Body, Reply, replyFor, type BodyFields } from './bare-schema.js';
 
 const dataDir = process.env.DATA_DIR;
 if (!dataDir) throw new Error('DATA_DIR must name the data folder of a running Encore');
@@ -37,7 +36,7 @@ app.get('/health', async () => {
 app.post('/v1/events', { schema: { body: Body, response: { 200: Reply } } }, async (req) => {
   const body = req.body as BodyFields;
   await pool.query('INSERT INTO bench_events (id, body) VALUES ($1, $2)', [body.externalReferenceId, JSON.stringify(req.body)]);
-  return { status: 200, data: { id: `evt_${randomUUID()}`, externalReferenceId: body.externalReferenceId, title: body.title, shows: body.shows.length }, errors: null };
+  return replyFor(body);
 });
 
 const port = Number(process.env.PORT ?? 0);

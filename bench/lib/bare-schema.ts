@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * The body and reply schemas shared by the events benchmark's baseline servers
  * (bench/lib/bare-server.ts and bench/lib/bare-db-server.ts): a body shaped like an event (nested
@@ -58,4 +59,9 @@ export interface BodyFields {
   externalReferenceId: string;
   title: string;
   shows: unknown[];
+}
+
+/** The small envelope both baselines answer with. */
+export function replyFor(body: BodyFields) {
+  return { status: 200, data: { id: `evt_${randomUUID()}`, externalReferenceId: body.externalReferenceId, title: body.title, shows: body.shows.length }, errors: null };
 }

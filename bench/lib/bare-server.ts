@@ -6,8 +6,7 @@
  * with PORT set; prints `listening` when ready.
  */
 import Fastify from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { Body, Reply, type BodyFields } from './bare-schema.js';
+import { Body, Reply, replyFor, type BodyFields } from './bare-schema.js';
 
 const app = Fastify({ logger: false });
 
@@ -15,7 +14,7 @@ app.get('/health', async () => ({ status: 'ok' }));
 
 app.post('/v1/events', { schema: { body: Body, response: { 200: Reply } } }, async (req) => {
   const body = req.body as BodyFields;
-  return { status: 200, data: { id: `evt_${randomUUID()}`, externalReferenceId: body.externalReferenceId, title: body.title, shows: body.shows.length }, errors: null };
+  return replyFor(body);
 });
 
 const port = Number(process.env.PORT ?? 0);
