@@ -12,6 +12,11 @@ import { eventsRoutes } from '../modules/events/index.js';
 import { admissionRoutes } from '../modules/tickets/admission.routes.js';
 import { ticketsRoutes } from '../modules/tickets/index.js';
 import { saleUrlRoutes } from '../modules/tickets/sale-url.routes.js';
+import { listingsRoutes } from '../modules/listings/index.js';
+import { buyingRoutes } from '../modules/buying/index.js';
+import { checkoutRoutes } from '../flows/checkout.routes.js';
+import { authTokensRoutes } from '../modules/auth-tokens/index.js';
+import { marketplaceUrlsRoutes } from '../modules/marketplace-urls/index.js';
 import { webhooksRoutes } from '../modules/webhooks/index.js';
 import type { Deps } from './deps.js';
 
@@ -81,6 +86,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
         { name: 'Events', description: 'The event catalogue: events, shows, ticket options, price types and rules.' },
         { name: 'Tickets', description: 'Ticket ingestion (asynchronous and synchronous), updates, deletion and history.' },
         { name: 'Admission', description: 'Admission at the gate: single and batch scans.' },
+        { name: 'Marketplace', description: 'The resale marketplace: hosted buying and selling flow URLs, listings and checkout.' },
+        { name: 'Auth', description: 'One-time tokens that sign fans in on the hosted pages.' },
         { name: 'Webhooks', description: 'Webhook endpoints and their delivery log (Encore extension).' },
         { name: 'System', description: 'Health and the API reference.' },
       ],
@@ -99,6 +106,11 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(ticketsRoutes(deps), { prefix: '/v1' });
   await app.register(admissionRoutes(deps), { prefix: '/v1' });
   await app.register(saleUrlRoutes(deps), { prefix: '/v1' });
+  await app.register(listingsRoutes(deps), { prefix: '/v1' });
+  await app.register(buyingRoutes(deps), { prefix: '/v1' });
+  await app.register(checkoutRoutes(deps), { prefix: '/v1' });
+  await app.register(marketplaceUrlsRoutes(deps), { prefix: '/v1' });
+  await app.register(authTokensRoutes(deps), { prefix: '/v1' });
 
   await app.ready();
   return app;

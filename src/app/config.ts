@@ -10,6 +10,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** First webhook retry delay; each further retry doubles it (capped at one hour) for 24 hours. */
   webhookRetryBaseMs: number;
+  /** How long the sandbox's slow test card (4000 0000 0000 0259) takes before it fails. */
+  sandboxFailDelayMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,8 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const webhookRetryBaseMs = Number(retryRaw);
   if (!/^\d+$/.test(retryRaw) || webhookRetryBaseMs < 1) problems.push(`WEBHOOK_RETRY_BASE_MS must be a positive integer (got "${retryRaw}")`);
 
+  const delayRaw = env.SANDBOX_FAIL_DELAY_MS ?? '3000';
+  const sandboxFailDelayMs = Number(delayRaw);
+  if (!/^\d+$/.test(delayRaw)) problems.push(`SANDBOX_FAIL_DELAY_MS must be a non-negative integer (got "${delayRaw}")`);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, publicUrl, databaseUrl, dataDir, logLevel, webhookRetryBaseMs };
+  return { port, host, publicUrl, databaseUrl, dataDir, logLevel, webhookRetryBaseMs, sandboxFailDelayMs };
 }
 
 function isHttpUrl(value: string): boolean {

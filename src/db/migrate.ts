@@ -5,6 +5,9 @@ import * as m0003 from './migrations/0003-webhooks.js';
 import * as m0004 from './migrations/0004-idempotency.js';
 import * as m0005 from './migrations/0005-tickets.js';
 import * as m0006 from './migrations/0006-admission-function.js';
+import * as m0007 from './migrations/0007-marketplace.js';
+import * as m0008 from './migrations/0008-one-time-tokens.js';
+import * as m0009 from './migrations/0009-ticket-shield.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +17,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-idempotency': m0004,
   '0005-tickets': m0005,
   '0006-admission-function': m0006,
+  '0007-marketplace': m0007,
+  '0008-one-time-tokens': m0008,
+  '0009-ticket-shield': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

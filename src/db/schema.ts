@@ -1,4 +1,5 @@
 import type { AuditLogTable } from '../modules/audit/audit.tables.js';
+import type { OneTimeTokensTable } from '../modules/auth-tokens/auth-tokens.tables.js';
 import type {
   EventRulesTable,
   EventsTable,
@@ -10,6 +11,11 @@ import type {
 import type { IdempotencyKeysTable } from '../modules/idempotency/idempotency.tables.js';
 import type { AdmissionsTable, IngestionJobsTable, RateLimitWindowsTable, TicketHistoryTable, TicketsTable } from '../modules/tickets/tickets.tables.js';
 import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tables.js';
+import type { ListingTicketsTable, ListingsTable } from '../modules/listings/listings.tables.js';
+import type { BuyIntentionItemsTable, BuyIntentionsTable, OrderItemsTable, OrdersTable } from '../modules/buying/buying.tables.js';
+import type { PaymentsTable } from '../modules/payments/payments.tables.js';
+import type { PayoutsTable } from '../modules/payouts/payouts.tables.js';
+import type { TicketShieldUnlocksTable } from '../modules/ticket-shield/ticket-shield.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
 
 /** Every table of the database, for Kysely's types. Each module owns (and alone queries) its own. */
@@ -32,4 +38,14 @@ export interface DB {
   admissions: AdmissionsTable;
   ingestion_jobs: IngestionJobsTable;
   rate_limit_windows: RateLimitWindowsTable;
+  one_time_tokens: OneTimeTokensTable;
+  listings: ListingsTable;
+  listing_tickets: ListingTicketsTable;
+  buy_intentions: BuyIntentionsTable;
+  buy_intention_items: BuyIntentionItemsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  payments: PaymentsTable;
+  payouts: PayoutsTable;
+  ticket_shield_unlocks: TicketShieldUnlocksTable;
 }

@@ -1,6 +1,9 @@
 import type { Deps } from '../app/deps.js';
+import { registerMarketplaceJobs } from '../flows/marketplace-jobs.js';
+import { registerAuthTokenJobs } from '../modules/auth-tokens/index.js';
 import { registerIdempotencyJobs } from '../modules/idempotency/index.js';
 import { registerRateLimitJobs } from '../modules/rate-limits/index.js';
+import { registerTicketShieldJobs } from '../modules/ticket-shield/index.js';
 import { registerIngestionJobs } from '../modules/tickets/index.js';
 import { registerWebhookJobs } from '../modules/webhooks/index.js';
 
@@ -10,4 +13,7 @@ export function registerJobs(deps: Deps): void {
   registerIdempotencyJobs(deps);
   registerIngestionJobs(deps);
   registerRateLimitJobs(deps);
+  registerTicketShieldJobs(deps);
+  registerAuthTokenJobs(deps);
+  registerMarketplaceJobs(deps);
 }

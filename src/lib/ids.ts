@@ -37,4 +37,10 @@ export const ID_PREFIX = {
   webhookEndpoint: 'whk',
   webhookDelivery: 'whd',
   audit: 'aud',
+  oneTimeToken: 'ott',
+  listing: 'lst',
+  buyIntention: 'bi',
+  order: 'ord',
+  payment: 'pay',
+  payout: 'po',
 } as const;

@@ -63,26 +63,26 @@ describe('returnTo (no open redirects)', () => {
   });
 
   it.each([
-    'https://evil.example/',
-    'https://shop.example.evil.example/',
-    'https://shop.example:444/',
-    'http://shop.example/',
-    'https://user:pw@shop.example/',
-    '//shop.example/x',
-    '/relative',
-    'javascript:alert(1)',
-    'data:text/html,hi',
-    'not a url',
-  ])('refuses %s with a 400 on returnTo', (returnTo) => {
-    expect(() => checkReturnTo(returnTo, allowed)).toThrow(expect.objectContaining({ code: 'VALIDATION_ERROR', field: 'returnTo' }));
+    ['https://evil.example/', 'RETURN_TO_NOT_ALLOWED'],
+    ['https://shop.example.evil.example/', 'RETURN_TO_NOT_ALLOWED'],
+    ['https://shop.example:444/', 'RETURN_TO_NOT_ALLOWED'],
+    ['http://shop.example/', 'RETURN_TO_NOT_ALLOWED'],
+    ['https://user:pw@shop.example/', 'VALIDATION_ERROR'],
+    ['//shop.example/x', 'VALIDATION_ERROR'],
+    ['/relative', 'VALIDATION_ERROR'],
+    ['javascript:alert(1)', 'VALIDATION_ERROR'],
+    ['data:text/html,hi', 'VALIDATION_ERROR'],
+    ['not a url', 'VALIDATION_ERROR'],
+  ])('refuses %s with a 400 %s on returnTo', (returnTo, code) => {
+    expect(() => checkReturnTo(returnTo, allowed)).toThrow(expect.objectContaining({ code, field: 'returnTo' }));
     expect(() => buildPublicUrl('https://e.test', ['p'], { lang: 'en', returnTo, allowedOrigins: allowed })).toThrow(
-      expect.objectContaining({ field: 'returnTo' }),
+      expect.objectContaining({ code, field: 'returnTo' }),
     );
   });
 
   it('refuses every returnTo when the tenant allows no origin', () => {
     expect(() => buildPublicUrl('https://e.test', ['p'], { lang: 'en', returnTo: 'https://shop.example/' })).toThrow(
-      expect.objectContaining({ field: 'returnTo' }),
+      expect.objectContaining({ code: 'RETURN_TO_NOT_ALLOWED', field: 'returnTo' }),
     );
   });
 });

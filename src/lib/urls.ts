@@ -13,8 +13,9 @@ import { AppError } from './app-error.js';
  *   which may be any string, belong in the query.
  * - Query values are percent-encoded (`encodeURIComponent`: a space is `%20`, never `+`); undefined
  *   values are left out; the order is the caller's, then `returnTo`, then `oneTimeToken` last.
- * - `returnTo` must be an http(s) URL on one of the tenant's allowed origins (no open redirects):
- *   anything else is 400 `VALIDATION_ERROR` on `returnTo`.
+ * - `returnTo` must be an http(s) URL on one of the tenant's allowed origins (no open redirects): a
+ *   malformed URL is 400 `VALIDATION_ERROR`, a URL on another origin 400 `RETURN_TO_NOT_ALLOWED`,
+ *   both on `returnTo`.
  *
  * Pure: no I/O, no clock.
  */
@@ -68,7 +69,8 @@ export function checkReturnTo(returnTo: string, allowedOrigins: readonly string[
     throw new AppError('VALIDATION_ERROR', 'returnTo must be an absolute http(s) URL', { field: 'returnTo' });
   }
   if (!allowedOrigins.includes(url.origin)) {
-    throw new AppError('VALIDATION_ERROR', `returnTo must be on one of your allowed return origins (${url.origin} is not)`, {
+    // Its own code: the URL is well formed, the tenant's settings refuse it (fix the settings, not the URL).
+    throw new AppError('RETURN_TO_NOT_ALLOWED', `returnTo must be on one of your allowed return origins (${url.origin} is not)`, {
       field: 'returnTo',
       details: { origin: url.origin },
     });

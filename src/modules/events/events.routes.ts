@@ -5,11 +5,11 @@ import { actorOf, authenticate, tenantOf } from '../../http/auth.js';
 import { Ok, errorResponses, ok } from '../../http/envelope.js';
 import { Page, pageOf } from '../../http/pagination.js';
 import { cancelEventWithTickets } from '../../flows/event-cancellation.js';
+import { upsertRulesWithShield } from '../../flows/event-rules.js';
 import { CancellationQuery, EventBody, EventListQuery, EventRefParams, EventView, RuleView } from './events.schemas.js';
 import * as service from './events.service.js';
 import { rejectNulCharacters, wrapSingleShow } from './events.validate.js';
 import { RulesBody } from './rules.schemas.js';
-import { upsertRules } from './rules.service.js';
 
 const tags = ['Events'];
 
@@ -119,6 +119,6 @@ export function eventsRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         body: RulesBody,
         response: { 200: Ok(Type.Array(RuleView)), ...errorResponses(404, 409) },
       },
-    }, async (req) => ok(await upsertRules(deps, actorOf(req), req.body)));
+    }, async (req) => ok(await upsertRulesWithShield(deps, actorOf(req), req.body)));
   };
 }

@@ -1,4 +1,4 @@
-import { withTx } from '../../db/tx.js';
+import { withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { toMinor } from '../../lib/money.js';
@@ -34,6 +34,11 @@ function priceMinor(price: RuleItemBody['price'], currency: string, at: string):
  * batch touches (taken in id order, so overlapping batches cannot deadlock).
  */
 export async function upsertRules(deps: EventDeps, actor: Actor, items: RuleItemBody[]): Promise<RuleView[]> {
+  return withTx(deps.db, (tx) => upsertRulesInTx(tx, deps, actor, items));
+}
+
+/** `upsertRules` in the caller's transaction: the hook the rules flow wraps (TICKET_SHIELD re-applies to tickets). */
+export async function upsertRulesInTx(tx: Tx, deps: EventDeps, actor: Actor, items: RuleItemBody[]): Promise<RuleView[]> {
   const scopes = items.map((item) => ({
     showId: item.showId ?? null,
     ticketOptionId: item.ticketOptionId ?? null,
@@ -51,80 +56,78 @@ export async function upsertRules(deps: EventDeps, actor: Actor, items: RuleItem
     firstAt.set(key, i);
   });
 
-  return withTx(deps.db, async (tx) => {
-    const events = await lockEvents(tx, actor.tenantId, items.map((it) => it.externalReferenceEventId));
-    const byRef = new Map<string, EventRow>(events.map((e) => [e.external_reference_id, e]));
-    const tree = await eventsRepository.loadTree(tx, actor.tenantId, events.map((e) => e.id));
-    const indexes = new Map(
-      events.map((e) => {
-        const shows = tree.shows.filter((s) => s.event_id === e.id);
-        return [
-          e.id,
-          new ScopeIndex(
-            shows.map((s) => ({
-              showId: s.show_id,
-              ticketIds: tree.ticketOptions.filter((o) => o.show_pk === s.id).map((o) => o.ticket_option_id),
-              priceTypeIds: tree.priceTypes.filter((p) => p.show_pk === s.id).map((p) => p.price_type_id),
-            })),
-          ),
-        ];
-      }),
-    );
+  const events = await lockEvents(tx, actor.tenantId, items.map((it) => it.externalReferenceEventId));
+  const byRef = new Map<string, EventRow>(events.map((e) => [e.external_reference_id, e]));
+  const tree = await eventsRepository.loadTree(tx, actor.tenantId, events.map((e) => e.id));
+  const indexes = new Map(
+    events.map((e) => {
+      const shows = tree.shows.filter((s) => s.event_id === e.id);
+      return [
+        e.id,
+        new ScopeIndex(
+          shows.map((s) => ({
+            showId: s.show_id,
+            ticketIds: tree.ticketOptions.filter((o) => o.show_pk === s.id).map((o) => o.ticket_option_id),
+            priceTypeIds: tree.priceTypes.filter((p) => p.show_pk === s.id).map((p) => p.price_type_id),
+          })),
+        ),
+      ];
+    }),
+  );
 
-    const now = deps.clock.now();
-    const rows = items.map((item, i) => {
-      const at = `[${i}]`;
-      const event = byRef.get(item.externalReferenceEventId);
-      if (!event) throw eventNotFound(item.externalReferenceEventId, `${at}.externalReferenceEventId`);
-      if (event.status === 'CANCELLED') {
-        const err = eventCancelled(event.external_reference_id);
-        throw new AppError(err.code, err.message, { field: `${at}.externalReferenceEventId` });
-      }
-      const scope = scopes[i]!;
-      const bad = indexes.get(event.id)!.unresolved(scope);
-      if (bad) {
-        const where = bad === 'showId' ? `event ${event.external_reference_id}` : scope.showId !== null ? `show ${scope.showId}` : 'any show of the event';
-        throw new AppError('UNKNOWN_REFERENCE', `${at}.${bad} "${scope[bad]}" does not exist in ${where}`, { field: `${at}.${bad}` });
-      }
-      return {
-        tenant_id: actor.tenantId,
-        id: newId(ID_PREFIX.rule, now.getTime()),
-        event_id: event.id,
-        show_id: scope.showId,
-        ticket_option_id: scope.ticketOptionId,
-        price_type_id: scope.priceTypeId,
-        rule_type: scope.ruleType,
-        rules: JSON.stringify(parseSettings(scope.ruleType, item.rules, `${at}.rules`, event.currency)),
-        price_minor: priceMinor(item.price, event.currency, at),
-        created_at: now,
-        updated_at: now,
-      };
-    });
-
-    const existing = new Map((await repo.listRules(tx, actor.tenantId, events.map((e) => e.id))).map((r) => [rowKey(r), r]));
-    const stored = new Map((await repo.upsertRules(tx, rows)).map((r) => [rowKey(r), r]));
-    const eventsById = new Map(events.map((e) => [e.id, e]));
-    const views: RuleView[] = [];
-    for (const row of rows) {
-      const key = scopeKey(row.event_id, { showId: row.show_id, ticketOptionId: row.ticket_option_id, priceTypeId: row.price_type_id, ruleType: row.rule_type });
-      const saved = stored.get(key)!;
-      const event = eventsById.get(row.event_id)!;
-      const view = ruleView(saved, event);
-      const before = existing.get(key);
-      await recordAudit(
-        tx,
-        actor,
-        {
-          action: before ? 'event_rule.updated' : 'event_rule.created',
-          entityType: 'event_rule',
-          entityId: saved.id,
-          ...(before ? { before: ruleView(before, event) } : {}),
-          after: view,
-        },
-        now,
-      );
-      views.push(view);
+  const now = deps.clock.now();
+  const rows = items.map((item, i) => {
+    const at = `[${i}]`;
+    const event = byRef.get(item.externalReferenceEventId);
+    if (!event) throw eventNotFound(item.externalReferenceEventId, `${at}.externalReferenceEventId`);
+    if (event.status === 'CANCELLED') {
+      const err = eventCancelled(event.external_reference_id);
+      throw new AppError(err.code, err.message, { field: `${at}.externalReferenceEventId` });
     }
-    return views;
+    const scope = scopes[i]!;
+    const bad = indexes.get(event.id)!.unresolved(scope);
+    if (bad) {
+      const where = bad === 'showId' ? `event ${event.external_reference_id}` : scope.showId !== null ? `show ${scope.showId}` : 'any show of the event';
+      throw new AppError('UNKNOWN_REFERENCE', `${at}.${bad} "${scope[bad]}" does not exist in ${where}`, { field: `${at}.${bad}` });
+    }
+    return {
+      tenant_id: actor.tenantId,
+      id: newId(ID_PREFIX.rule, now.getTime()),
+      event_id: event.id,
+      show_id: scope.showId,
+      ticket_option_id: scope.ticketOptionId,
+      price_type_id: scope.priceTypeId,
+      rule_type: scope.ruleType,
+      rules: JSON.stringify(parseSettings(scope.ruleType, item.rules, `${at}.rules`, event.currency)),
+      price_minor: priceMinor(item.price, event.currency, at),
+      created_at: now,
+      updated_at: now,
+    };
   });
+
+  const existing = new Map((await repo.listRules(tx, actor.tenantId, events.map((e) => e.id))).map((r) => [rowKey(r), r]));
+  const stored = new Map((await repo.upsertRules(tx, rows)).map((r) => [rowKey(r), r]));
+  const eventsById = new Map(events.map((e) => [e.id, e]));
+  const views: RuleView[] = [];
+  for (const row of rows) {
+    const key = scopeKey(row.event_id, { showId: row.show_id, ticketOptionId: row.ticket_option_id, priceTypeId: row.price_type_id, ruleType: row.rule_type });
+    const saved = stored.get(key)!;
+    const event = eventsById.get(row.event_id)!;
+    const view = ruleView(saved, event);
+    const before = existing.get(key);
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: before ? 'event_rule.updated' : 'event_rule.created',
+        entityType: 'event_rule',
+        entityId: saved.id,
+        ...(before ? { before: ruleView(before, event) } : {}),
+        after: view,
+      },
+      now,
+    );
+    views.push(view);
+  }
+  return views;
 }

@@ -4,6 +4,8 @@ export {
   createKey,
   createTenantInTx,
   getTenant,
+  getMarketSettings,
+  type MarketSettings,
   listTenants,
   revokeKeyByPrefix,
   type Authenticated,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Tx } from '../../db/tx.js';
+import { withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { isIsoCurrency } from '../../lib/money.js';
@@ -118,4 +118,18 @@ export async function authenticateKey(deps: Pick<Deps, 'db'>, rawKey: string): P
   const row = await repo.findKeyByHash(deps.db, sha256Hex(rawKey));
   if (!row || row.revokedAt) return undefined;
   return { tenantId: row.tenantId, keyId: row.keyId };
+}
+
+/** What the resale marketplace needs from the tenant: hold length, default fees, return origins. */
+export interface MarketSettings {
+  holdMinutes: number;
+  /** Fee settings as the FEES rule stores them (fixed parts in minor units). */
+  defaultFees: { buyerFeePercent: number; buyerFeeFixedMinor: number; sellerFeePercent: number; sellerFeeFixedMinor: number };
+  returnOrigins: string[];
+}
+
+export async function getMarketSettings(ex: Executor, tenantId: string): Promise<MarketSettings> {
+  const row = await repo.findTenant(ex, tenantId);
+  if (!row) throw new AppError('NOT_FOUND', `tenant ${tenantId} does not exist`);
+  return { holdMinutes: row.resale_hold_minutes, defaultFees: row.default_fees as MarketSettings['defaultFees'], returnOrigins: row.return_origins };
 }

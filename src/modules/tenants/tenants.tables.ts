@@ -5,6 +5,10 @@ export interface TenantsTable {
   name: string;
   default_currency: string;
   return_origins: string[];
+  /** How long a buy intention holds its listings. */
+  resale_hold_minutes: Generated<number>;
+  /** Fees when no FEES rule applies (FeesSettings of the events module). */
+  default_fees: ColumnType<unknown, string | undefined, string>;
   created_at: Generated<Date>;
 }
 

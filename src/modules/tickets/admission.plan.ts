@@ -14,7 +14,8 @@ import type { TicketStatus } from './tickets.tables.js';
  * Checks, in order, for each scan:
  *  1. `entryDate` parses (ISO 8601 with an offset)          else INVALID_DATE          (field entryDate)
  *  2. the ticket exists for this tenant                      else TICKET_NOT_FOUND      (field ticketId)
- *  3. `locator`, when given, is the current access code     else ACCESS_CODE_MISMATCH  (field locator)
+ *  3. `locator`, when given, is the current access code     else ACCESS_CODE_SUPERSEDED (a code a resale
+ *                                                            replaced) / ACCESS_CODE_MISMATCH (field locator)
  *  4. an admission is recorded: same entry time → repeat (success, nothing written);
  *     another time → ALREADY_ADMITTED with `firstEntryDate`
  *  5. the ticket may become USED (VALID, LISTED)             else TICKET_DELETED / TICKET_CANCELLED /
@@ -42,6 +43,8 @@ export interface TicketState {
   statusReason: string | null;
   accessLocator: string;
   admission: RecordedAdmission | null;
+  /** The codes a resale replaced; read only for scans refused as a mismatch (the rare case). */
+  supersededLocators?: readonly string[];
 }
 
 export interface Refusal {
@@ -102,11 +105,15 @@ function statusRefusal(t: TicketState): Outcome {
 }
 
 /**
- * The hook for codes that were valid once: when the marketplace rotates a resold ticket's code, the
- * seller's old code will be told apart here (ACCESS_CODE_SUPERSEDED) from a code that never belonged
- * to the ticket. Until codes rotate, every wrong code is ACCESS_CODE_MISMATCH.
+ * Codes that were valid once: a resale rotates the ticket's code, and the seller's old code is told
+ * apart here (ACCESS_CODE_SUPERSEDED) from a code that never belonged to the ticket. The caller fills
+ * `supersededLocators` only after a first plan refused a scan as a mismatch, so the common path never
+ * reads them.
  */
-function locatorRefusal(t: TicketState, _locator: string): Outcome {
+function locatorRefusal(t: TicketState, locator: string): Outcome {
+  if (t.supersededLocators?.includes(locator)) {
+    return refuse(t.ticketId, 'ACCESS_CODE_SUPERSEDED', `the code scanned was replaced after a resale of ticket ${t.ticketId} and is no longer valid`, 'locator');
+  }
   return refuse(t.ticketId, 'ACCESS_CODE_MISMATCH', `the code scanned is not the current access code of ticket ${t.ticketId}`, 'locator');
 }
 

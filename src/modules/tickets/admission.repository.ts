@@ -75,4 +75,17 @@ export const admissionRepository = {
         admitted_now: admitted.has(r.ticket_id),
       }));
   },
+
+  /** The codes resales replaced, for the tickets that have any: asked only after a code mismatch. */
+  async findSupersededLocators(ex: Executor, tenantId: string, ticketIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (ticketIds.length === 0) return new Map();
+    const rows = await ex
+      .selectFrom('tickets')
+      .select(['ticket_id', 'superseded_locators'])
+      .where('tenant_id', '=', tenantId)
+      .where('ticket_id', '=', (eb) => eb.fn.any(eb.val([...ticketIds])))
+      .where(sql<boolean>`cardinality(superseded_locators) > 0`)
+      .execute();
+    return new Map(rows.map((r) => [r.ticket_id, r.superseded_locators]));
+  },
 };

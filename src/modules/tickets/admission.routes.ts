@@ -10,7 +10,8 @@ const tags = ['Admission'];
 const RULES =
   'One admission per ticket, enforced by the database: an exact repeat (same `ticketId` and `entryDate`, as a scanner retrying) is a success that ' +
   'writes nothing; a scan at another time is `ALREADY_ADMITTED` with the first entry time in `details.firstEntryDate`. A `locator` that is not the ' +
-  "ticket's current access code is `ACCESS_CODE_MISMATCH` (checked first: a wrong code never opens the gate, not even as a repeat). DELETED tickets are " +
+  "ticket's current access code is `ACCESS_CODE_MISMATCH`, or `ACCESS_CODE_SUPERSEDED` when it is a code a resale replaced (the seller's) " +
+  '(checked first: a wrong code never opens the gate, not even as a repeat). DELETED tickets are ' +
   '`TICKET_DELETED`; CANCELLED ones `TICKET_CANCELLED` with the reason in `details.statusReason`; RESERVED and INVALID ones `TICKET_NOT_ADMISSIBLE`. ' +
   "Unknown tickets (and another integrator's) are `TICKET_NOT_FOUND`. An admission moves the ticket (VALID or LISTED) to USED and records it in the " +
   "ticket's history (`ADMITTED`) and the audit log, in one transaction, with the webhook `ticket.admitted` " +

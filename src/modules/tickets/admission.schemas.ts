@@ -7,7 +7,7 @@ const entryDate = (description: string) => Type.String({ minLength: 1, maxLength
 const Locator = Type.String({
   minLength: 1,
   maxLength: 4096,
-  description: "the access code the scanner read; when given it must be the ticket's current `ticketAccess.locator` (409 `ACCESS_CODE_MISMATCH`)",
+  description: "the access code the scanner read; when given it must be the ticket's current `ticketAccess.locator` (409 `ACCESS_CODE_MISMATCH`; `ACCESS_CODE_SUPERSEDED` for a code a resale replaced)",
 });
 
 export const AdmissionParams = Type.Object({ ticketId: TicketId });
@@ -46,7 +46,7 @@ export type BatchAdmissionBody = Static<typeof BatchAdmissionBody>;
 const TicketError = Type.Object({
   code: Type.String({
     description:
-      'TICKET_NOT_FOUND, INVALID_DATE, ACCESS_CODE_MISMATCH, ALREADY_ADMITTED, TICKET_DELETED, TICKET_CANCELLED or TICKET_NOT_ADMISSIBLE',
+      'TICKET_NOT_FOUND, INVALID_DATE, ACCESS_CODE_MISMATCH, ACCESS_CODE_SUPERSEDED, ALREADY_ADMITTED, TICKET_DELETED, TICKET_CANCELLED or TICKET_NOT_ADMISSIBLE',
   }),
   message: Type.String(),
   field: Type.String({ description: 'the entry and its field: `[3].ticketId`, `[3].entryDate`, `[3].locator`' }),

@@ -5,8 +5,9 @@ import { newId } from '../../lib/ids.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { parseOffsetDateTime } from '../events/index.js';
 import { emitWebhook } from '../webhooks/index.js';
-import { ADMISSIBLE, planAdmissions, type Candidate, type Outcome, type Refusal, type Scan, type TicketState } from './admission.plan.js';
+import { ADMISSIBLE, planAdmissions, type Candidate, type Outcome, type Plan, type Refusal, type Scan, type TicketState } from './admission.plan.js';
 import { admissionRepository as repo, type AdmissionTicketRow } from './admission.repository.js';
+import { ticketsLeftMarket } from './tickets.market-hooks.js';
 import type { TicketStatus } from './tickets.tables.js';
 
 export type AdmissionDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
@@ -120,11 +121,13 @@ async function admitScans(
       }
       tickets.set(row.ticket_id, state);
     }
-    const plan = planAdmissions(scans, tickets);
+    let plan = planAdmissions(scans, tickets);
     if (plan.candidates.length === 0) {
+      plan = await withSupersededCodes(tx, actor.tenantId, scans, tickets, plan);
       if (admitted.length > 0) {
+        // The listings of tickets admitted from LISTED end here, in this transaction.
+        await ticketsLeftMarket(tx, actor, actor.tenantId, admitted.filter((a) => a.from === 'LISTED').map((a) => a.ticketId), 'TICKET_ADMITTED', now);
         // One message for the whole call (a batch of 1,000 is one webhook, not 1,000).
-        // When listings exist (issue 4), the listings of tickets admitted from LISTED end here, in this transaction.
         await audit(admitted, now);
         await emitWebhook(tx, deps, actor.tenantId, {
           family: 'ticket',
@@ -141,6 +144,25 @@ async function admitScans(
     write = plan.candidates;
     read = plan.candidates.map((c) => c.ticketId);
   }
+}
+
+/**
+ * Tells a seller's code that a resale replaced (ACCESS_CODE_SUPERSEDED) apart from a wrong one. The
+ * admission statement does not read `superseded_locators` (the hot path stays one call of
+ * admit_tickets): they are read here, in one query, only when the plan refused a scan as a mismatch,
+ * and the plan is decided again with them. Only the refusal's code can change, never what is admitted.
+ */
+async function withSupersededCodes(tx: Tx, tenantId: string, scans: readonly Scan[], tickets: Map<string, TicketState>, plan: Plan): Promise<Plan> {
+  const mismatched = new Set<string>();
+  for (const o of plan.outcomes) if (o.kind === 'refused' && o.refusal.code === 'ACCESS_CODE_MISMATCH') mismatched.add(o.ticketId);
+  if (mismatched.size === 0) return plan;
+  const superseded = await repo.findSupersededLocators(tx, tenantId, [...mismatched]);
+  if (superseded.size === 0) return plan;
+  for (const [ticketId, codes] of superseded) {
+    const t = tickets.get(ticketId);
+    if (t) tickets.set(ticketId, { ...t, supersededLocators: codes });
+  }
+  return planAdmissions(scans, tickets);
 }
 
 function refusalError(r: Refusal): AppError {

@@ -6,3 +6,7 @@ export { createIngestionJob, getJob, registerIngestionJobs, runIngestion, INGEST
 export { importTickets, type ImportProgress, type ImportSummary } from './import.service.js';
 export { deleteTicket, getTicket, updateTicket } from './tickets.service.js';
 export { TICKET_STATES } from './tickets.states.js';
+export { findOrderTicketRefs, findTicketRef, type TicketRef } from './tickets.lookup.js';
+export { findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted, transferResoldTickets, type ResaleTicket } from './tickets.resale.js';
+export { onTicketsLeaveMarket, type MarketExitHook, type MarketExitReason } from './tickets.market-hooks.js';
+export { AccessShield, findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets, type DueCell, type ShieldCell } from './access-shield.js';

@@ -13,6 +13,8 @@ export type TicketHistoryKind =
   | 'UPDATED'
   | 'OWNER_CHANGED'
   | 'ACCESS_CHANGED'
+  | 'ACCESS_LOCKED'
+  | 'ACCESS_UNLOCKED'
   | 'DELETED'
   | 'CANCELLED'
   | 'ADMITTED'

@@ -1,6 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import { withTx, type Tx } from '../../db/tx.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { AccessShield } from './access-shield.js';
 import { Catalogue, isIssue } from './tickets.catalogue.js';
 import { isTicketIssue, normalizeTicket, type NormalizedTicket } from './tickets.normalize.js';
 import { ticketsRepository as repo } from './tickets.repository.js';
@@ -57,6 +58,8 @@ export async function ingestInTx(tx: Tx, deps: IngestDeps, actor: Actor, items: 
   const refs = valid.map((v) => v.body.externalReferenceEventId);
   await repo.lockEventsShared(tx, actor.tenantId, refs);
   const catalogue = await Catalogue.load(tx, actor.tenantId, refs);
+  const now = deps.clock.now();
+  const shield = new AccessShield(now);
 
   // The first occurrence of a ticketId is written; a repeat in the same batch is compared with it.
   const first = new Map<string, { i: number; ticket: NormalizedTicket }>();
@@ -73,6 +76,7 @@ export async function ingestInTx(tx: Tx, deps: IngestDeps, actor: Actor, items: 
       fail(i, ticket);
       continue;
     }
+    shield.apply(ticket, resolved);
     if (first.has(ticket.ticketId)) {
       repeats.push({ i, ticket });
     } else {
@@ -81,7 +85,6 @@ export async function ingestInTx(tx: Tx, deps: IngestDeps, actor: Actor, items: 
     }
   }
 
-  const now = deps.clock.now();
   const created = new Set(
     await repo.insertNew(tx, actor.tenantId, toWrite.map((w) => w.ticket), now, {
       actor: actor.label,

@@ -25,7 +25,14 @@ export function ticketView(row: TicketRow, refs: TicketRefs, admission: Admissio
     priceTypeId: row.price_type_id,
     buyer: row.buyer,
     buyerEmailExternal: row.buyer_email_external,
-    ticketAccess: { type: row.access_type, locator: row.access_locator, status: row.access_status, version: row.access_version },
+    ticketAccess: {
+      type: row.access_type,
+      // '' = a resold ticket without a valid code until the integrator sends the new one.
+      locator: row.access_locator === '' ? null : row.access_locator,
+      status: row.access_status,
+      version: row.access_version,
+      reissuePending: row.access_reissue_pending,
+    },
     price: row.price_minor === null ? null : toMajor(row.price_minor, row.currency),
     currency: row.currency,
     primarySaleBuyerData: row.primary_sale_buyer_data,
@@ -53,7 +60,8 @@ export function bodyOf(row: TicketRow, refs: TicketRefs): TicketBody {
     showId: refs.showId,
     buyer: row.buyer as TicketBody['buyer'],
     ticketId: row.ticket_id,
-    ticketAccess: { type: row.access_type, locator: row.access_locator, status: row.access_status },
+    // A shield-locked ticket was sent UNLOCKED: a PUT's base is what the integrator sent (what was hashed).
+    ticketAccess: { type: row.access_type, locator: row.access_locator, status: row.access_unlock_at !== null ? 'UNLOCKED' : row.access_status },
     ticketOptionId: row.ticket_option_id,
   };
   if (row.price_type_id !== null) body.priceTypeId = row.price_type_id;

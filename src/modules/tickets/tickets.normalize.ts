@@ -40,6 +40,11 @@ export interface NormalizedTicket {
   accessType: AccessType;
   accessLocator: string;
   accessStatus: AccessStatus;
+  /**
+   * Set (and `accessStatus` forced to LOCKED) when a TICKET_SHIELD holds the code until then; not
+   * part of the content hash, which stays on what the integrator sent (see access-shield.ts).
+   */
+  accessUnlockAt: Date | null;
   primarySaleBuyerData: Record<string, string> | null;
   nominalTicket: Record<string, string> | null;
   props: Record<string, unknown> | null;
@@ -157,6 +162,7 @@ export function normalizeTicket(t: TicketBody, { event, show }: Resolved): Norma
     accessType: t.ticketAccess.type,
     accessLocator: t.ticketAccess.locator,
     accessStatus: t.ticketAccess.status ?? 'UNLOCKED',
+    accessUnlockAt: null,
     primarySaleBuyerData: pick(t.primarySaleBuyerData, SALE_BUYER_KEYS),
     nominalTicket: pick(t.nominalTicket, NOMINAL_KEYS),
     props: normalizeProps(t.props),

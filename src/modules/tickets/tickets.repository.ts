@@ -55,6 +55,7 @@ function columnsOf(tickets: NormalizedTicket[]): string[] {
     // Rows' tag lists differ in length, which a 2-D array cannot hold: each travels as a JSON array.
     col((t) => (t.tags.length > 0 ? JSON.stringify(t.tags) : null)),
     col((t) => t.contentHash),
+    col((t) => (t.accessUnlockAt === null ? null : t.accessUnlockAt.toISOString())),
   ];
 }
 
@@ -97,18 +98,18 @@ export const ticketsRepository = {
         WITH created AS (
           INSERT INTO tickets (tenant_id, ticket_id, event_id, show_pk, ticket_option_id, price_type_id, status, buyer, buyer_email,
             buyer_email_external, price_minor, currency, access_type, access_locator, access_status, primary_sale_buyer_data,
-            nominal_ticket, props, primary_sales_fee, order_id, tags, content_hash, created_at, updated_at)
+            nominal_ticket, props, primary_sales_fee, order_id, tags, content_hash, access_unlock_at, created_at, updated_at)
           SELECT ${tenantId}::text, ticket_id, event_id, show_pk, ticket_option_id, price_type_id, 'VALID', buyer, buyer_email,
             buyer_email_external, price_minor, currency, access_type, access_locator, access_status, primary_sale_buyer_data,
             nominal_ticket, props, primary_sales_fee, order_id,
             CASE WHEN tags IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text(tags)) END,
-            content_hash, ${at}::timestamptz, ${at}::timestamptz
+            content_hash, access_unlock_at, ${at}::timestamptz, ${at}::timestamptz
           FROM unnest(${c[0]}::text[], ${c[1]}::text[], ${c[2]}::text[], ${c[3]}::text[], ${c[4]}::text[], ${c[5]}::jsonb[], ${c[6]}::text[],
             ${c[7]}::text[], ${c[8]}::bigint[], ${c[9]}::text[], ${c[10]}::text[], ${c[11]}::text[], ${c[12]}::text[], ${c[13]}::jsonb[],
-            ${c[14]}::jsonb[], ${c[15]}::jsonb[], ${c[16]}::jsonb[], ${c[17]}::text[], ${c[18]}::jsonb[], ${c[19]}::text[])
+            ${c[14]}::jsonb[], ${c[15]}::jsonb[], ${c[16]}::jsonb[], ${c[17]}::text[], ${c[18]}::jsonb[], ${c[19]}::text[], ${c[20]}::timestamptz[])
             AS x(ticket_id, event_id, show_pk, ticket_option_id, price_type_id, buyer, buyer_email, buyer_email_external, price_minor,
               currency, access_type, access_locator, access_status, primary_sale_buyer_data, nominal_ticket, props, primary_sales_fee,
-              order_id, tags, content_hash)
+              order_id, tags, content_hash, access_unlock_at)
           ON CONFLICT (tenant_id, ticket_id) DO NOTHING
           RETURNING ticket_id
         ), history AS (

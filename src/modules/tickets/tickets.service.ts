@@ -5,8 +5,10 @@ import { canTransition, transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { findShow } from '../events/index.js';
 import { emitWebhook } from '../webhooks/index.js';
+import { AccessShield } from './access-shield.js';
 import { Catalogue, isIssue } from './tickets.catalogue.js';
 import { listTicketHistory, recordTicketHistory } from './tickets.history.js';
+import { ticketsLeftMarket } from './tickets.market-hooks.js';
 import { bodyOf, ticketView, type TicketRefs } from './tickets.mappers.js';
 import { isTicketIssue, normalizeTicket, type NormalizedTicket } from './tickets.normalize.js';
 import { ticketsRepository as repo, type TicketRow } from './tickets.repository.js';
@@ -89,7 +91,13 @@ async function writeChanges(tx: Tx, deps: TicketDeps, actor: Actor, row: TicketR
   const now = deps.clock.now();
   const ownerChanged = JSON.stringify(row.buyer) !== JSON.stringify(n.buyer);
   const newAccess = accessChanged(row, n);
+  // A resold ticket waits for its new code: the integrator's ticketAccess re-issues it, with the status sent.
+  const reissued = row.access_reissue_pending && patch.ticketAccess !== undefined && patch.ticketAccess !== null;
+  // A listed ticket that changes owner leaves the market: the seller no longer owns what is on sale.
+  const leavesMarket = row.status === 'LISTED' && row.buyer_email !== n.buyerEmail;
   const updated = await repo.updateTicket(tx, actor.tenantId, row.ticket_id, {
+    ...(leavesMarket ? { status: transition(TICKET_STATES, `ticket ${row.ticket_id}`, row.status, 'VALID') } : {}),
+    ...(reissued ? { access_reissue_pending: false } : {}),
     event_id: n.eventId,
     show_pk: n.showPk,
     ticket_option_id: n.ticketOptionId,
@@ -102,6 +110,7 @@ async function writeChanges(tx: Tx, deps: TicketDeps, actor: Actor, row: TicketR
     access_type: n.accessType,
     access_locator: n.accessLocator,
     access_status: n.accessStatus,
+    access_unlock_at: n.accessUnlockAt,
     access_version: newAccess ? row.access_version + 1 : row.access_version,
     primary_sale_buyer_data: n.primarySaleBuyerData === null ? null : JSON.stringify(n.primarySaleBuyerData),
     nominal_ticket: n.nominalTicket === null ? null : JSON.stringify(n.nominalTicket),
@@ -123,9 +132,13 @@ async function writeChanges(tx: Tx, deps: TicketDeps, actor: Actor, row: TicketR
       row.ticket_id,
       'ACCESS_CHANGED',
       actor,
-      { previousVersion: row.access_version, version: updated.access_version, type: n.accessType, status: n.accessStatus },
+      { previousVersion: row.access_version, version: updated.access_version, type: n.accessType, status: n.accessStatus, ...(reissued ? { reissued: true } : {}) },
       now,
     );
+  }
+  if (leavesMarket) {
+    await recordTicketHistory(tx, actor.tenantId, row.ticket_id, 'UNLISTED', actor, { listingId: null, reason: 'OWNER_CHANGED' }, now);
+    await ticketsLeftMarket(tx, actor, actor.tenantId, [row.ticket_id], 'OWNER_CHANGED', now);
   }
   const others = Object.keys(patch).filter((k) => !['ticketId', 'buyer', 'ticketAccess'].includes(k));
   if (others.length > 0) await recordTicketHistory(tx, actor.tenantId, row.ticket_id, 'UPDATED', actor, { fields: others.sort() }, now);
@@ -149,6 +162,11 @@ export async function updateTicket(deps: TicketDeps, actor: Actor, ticketId: str
     if (!row) throw ticketNotFound(ticketId);
     // A ticket can be edited while its lifecycle is open: a terminal state (no way out) is final.
     if (TICKET_STATES[row.status].length === 0) throw refusal(row);
+    if (row.access_locator === '' && (patch.ticketAccess === undefined || patch.ticketAccess === null)) {
+      throw new AppError('VALIDATION_ERROR', `ticket ${ticketId} was resold and waits for its new access code: send ticketAccess with this change`, {
+        field: 'ticketAccess',
+      });
+    }
     const refs = await refsOf(tx, row);
     const merged = merge(bodyOf(row, refs), patch);
     const invalid = schemaIssue(merged);
@@ -159,6 +177,12 @@ export async function updateTicket(deps: TicketDeps, actor: Actor, ticketId: str
     if (isIssue(resolved)) throw toAppError(resolved);
     const n = normalizeTicket(merged, resolved);
     if (isTicketIssue(n)) throw toAppError(n);
+    new AccessShield(deps.clock.now()).apply(n, resolved);
+    if (row.superseded_locators.includes(n.accessLocator)) {
+      throw new AppError('ACCESS_CODE_SUPERSEDED', `this access code of ticket ${ticketId} was replaced after a resale and cannot be used again`, {
+        field: 'ticketAccess.locator',
+      });
+    }
     if (n.contentHash === row.content_hash) return viewOf(tx, row, refs);
 
     const beforeView = await viewOf(tx, row, refs);
@@ -175,8 +199,8 @@ export async function updateTicket(deps: TicketDeps, actor: Actor, ticketId: str
 /**
  * DELETE /v1/tickets/:ticketId: DELETED, irreversibly. Deleting a deleted ticket again succeeds
  * without writing anything (a client's retry must not fail); a used, cancelled or invalid ticket
- * cannot be deleted (409 with its state). Listings do not exist yet; when they do, an active one
- * ends here, in this transaction.
+ * cannot be deleted (409 with its state). A LISTED ticket leaves the market: its listing ends here,
+ * in this transaction (the market-exit hooks).
  */
 export async function deleteTicket(deps: TicketDeps, actor: Actor, ticketId: string): Promise<TicketView> {
   return withTx(deps.db, async (tx) => {
@@ -191,6 +215,7 @@ export async function deleteTicket(deps: TicketDeps, actor: Actor, ticketId: str
       updated_at: now,
     });
     await recordTicketHistory(tx, actor.tenantId, ticketId, 'DELETED', actor, { previousStatus: row.status }, now);
+    if (row.status === 'LISTED') await ticketsLeftMarket(tx, actor, actor.tenantId, [ticketId], 'TICKET_DELETED', now);
     const view = await viewOf(tx, updated);
     await recordAudit(tx, actor, { action: 'ticket.deleted', entityType: 'ticket', entityId: ticketId, before: { status: row.status }, after: { status: 'DELETED' } }, now);
     const { history: _h, ...data } = view;

@@ -25,6 +25,11 @@ export interface TicketsTable {
   access_locator: string;
   access_status: 'LOCKED' | 'UNLOCKED';
   access_version: Generated<number>;
+  /** Set while a TICKET_SHIELD keeps the code LOCKED: when it opens (ADR 0009). */ access_unlock_at: Date | null;
+  /** A resold ticket waits LOCKED for the integrator's new code (SPEC §3). */
+  access_reissue_pending: Generated<boolean>;
+  /** The codes a resale replaced: admission refuses them as ACCESS_CODE_SUPERSEDED. */
+  superseded_locators: Generated<string[]>;
   primary_sale_buyer_data: Json<unknown> | null;
   nominal_ticket: Json<unknown> | null;
   props: Json<unknown> | null;

@@ -29,7 +29,7 @@ describe('GET, PUT and DELETE /v1/tickets/:ticketId', () => {
       priceTypeId: 'adult',
       buyer: { email: 'Ana@Fans.example', phone: '+34600111222', id: 'crm-1', firstName: 'Ana', lastName: 'García' },
       buyerEmailExternal: 'ana@crm.example',
-      ticketAccess: { type: 'API', locator: 'code-t-full', status: 'LOCKED', version: 1 },
+      ticketAccess: { type: 'API', locator: 'code-t-full', status: 'LOCKED', version: 1, reissuePending: false },
       price: 95.5,
       currency: 'EUR',
       primarySaleBuyerData: { firstName: 'Ana', lastName: 'García', identificationType: 'DNI', identificationNumber: '123X', phoneNumber: '+34600111222' },
@@ -83,7 +83,7 @@ describe('GET, PUT and DELETE /v1/tickets/:ticketId', () => {
   it('PUT with a new ticketAccess replaces the access code and bumps its version', async () => {
     const res = await put('t-access', { ticketAccess: { type: 'OTHER', locator: 'NEW-CODE-1' } });
     expect(res.status).toBe(200);
-    expect(res.body.data.ticketAccess).toEqual({ type: 'OTHER', locator: 'NEW-CODE-1', status: 'UNLOCKED', version: 2 });
+    expect(res.body.data.ticketAccess).toEqual({ type: 'OTHER', locator: 'NEW-CODE-1', status: 'UNLOCKED', version: 2, reissuePending: false });
     const history = await historyOf(ctx, tenant.tenantId, 't-access');
     expect(history.at(-1)).toMatchObject({ kind: 'ACCESS_CHANGED', data: { previousVersion: 1, version: 2, type: 'OTHER', status: 'UNLOCKED' } });
     // The new content is the reference for re-sends: the old body is now different content.

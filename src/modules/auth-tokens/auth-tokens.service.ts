@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../../app/deps.js';
+import { withTx, type Executor, type Tx } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+import { ID_PREFIX, newId } from '../../lib/ids.js';
+import { sha256Hex } from '../../lib/signing.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { authTokensRepository as repo } from './auth-tokens.repository.js';
+
+/** SPEC §5: a token signs a fan in once, within ten minutes. */
+export const TOKEN_TTL_MS = 10 * 60 * 1000;
+/** 32 random bytes = 256 bits: unguessable, so a plain SHA-256 is a safe lookup hash (as for API keys). */
+const TOKEN_BYTES = 32;
+/** Expired tokens are kept a day (for support questions about a failed sign-in), then swept. */
+const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
+export const SWEEP_JOB = 'one-time-tokens-sweep';
+
+export const TOKEN_METHODS = ['email'] as const;
+export type TokenMethod = (typeof TOKEN_METHODS)[number];
+
+export interface TokenRequest {
+  user: string;
+  method?: string | undefined;
+}
+
+export interface ConsumedToken {
+  tenantId: string;
+  /** The fan's e-mail, lower-cased. */
+  user: string;
+  method: TokenMethod;
+}
+
+// The shape ajv-formats' "email" checks too; the service repeats it for callers that are not routes.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function normalize(input: TokenRequest, fields: { user: string; method: string }): { user: string; method: TokenMethod } {
+  const user = input.user.trim().toLowerCase();
+  if (user.length > 254 || !EMAIL.test(user) || user.includes('\u0000')) {
+    throw new AppError('VALIDATION_ERROR', `${fields.user} must be an e-mail address`, { field: fields.user });
+  }
+  const method = input.method ?? 'email';
+  if (!(TOKEN_METHODS as readonly string[]).includes(method)) {
+    throw new AppError('VALIDATION_ERROR', `${fields.method} must be one of ${TOKEN_METHODS.join(', ')}`, { field: fields.method });
+  }
+  return { user, method: method as TokenMethod };
+}
+
+/**
+ * Issues a token inside the caller's transaction (a URL endpoint with login trust issues it with the
+ * URL it signs). Returns the raw token, which exists only in this return value from now on.
+ * `fields` names the request fields in validation errors (`loginTrust[user]` on URL endpoints).
+ */
+export async function issueOneTimeTokenInTx(
+  tx: Executor,
+  deps: Pick<Deps, 'clock'>,
+  actor: Actor,
+  input: TokenRequest,
+  fields: { user: string; method: string } = { user: 'user', method: 'method' },
+): Promise<string> {
+  const { user, method } = normalize(input, fields);
+  const now = deps.clock.now();
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const id = newId(ID_PREFIX.oneTimeToken, now.getTime());
+  const expiresAt = new Date(now.getTime() + TOKEN_TTL_MS);
+  await repo.insert(tx, { tenantId: actor.tenantId, id, tokenHash: sha256Hex(token), userEmail: user, method, createdAt: now, expiresAt });
+  // The audit row names the token by its id; the token (and its hash) never reach a log.
+  await recordAudit(tx, actor, { action: 'one_time_token.issued', entityType: 'one_time_token', entityId: id, after: { user, method, expiresAt } }, now);
+  return token;
+}
+
+export async function issueOneTimeToken(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, input: TokenRequest): Promise<string> {
+  return withTx(deps.db, (tx: Tx) => issueOneTimeTokenInTx(tx, deps, actor, input));
+}
+
+/**
+ * For the hosted pages: the token's tenant and user, or null when it is unknown, used or expired
+ * (one answer for all three, so a page cannot be used to probe tokens). Single use is atomic.
+ * The page must check that `tenantId` is the tenant its URL names.
+ */
+export async function consumeOneTimeToken(deps: Pick<Deps, 'db' | 'clock'>, token: string): Promise<ConsumedToken | null> {
+  // A well-formed token is 43 base64url characters; anything else cannot match, so skip the database.
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const now = deps.clock.now();
+  return withTx(deps.db, async (tx) => {
+    const row = await repo.consume(tx, sha256Hex(token), now);
+    if (!row) return null;
+    await recordAudit(tx, { tenantId: row.tenant_id, label: 'web:one-time-token' }, { action: 'one_time_token.used', entityType: 'one_time_token', entityId: row.id }, now);
+    return { tenantId: row.tenant_id, user: row.user_email, method: row.method };
+  });
+}
+
+export function registerAuthTokenJobs(deps: Deps): void {
+  deps.queue.register(SWEEP_JOB, async () => {
+    await sweepExpiredTokens(deps);
+  }, { retryLimit: 2 });
+  deps.queue.schedule(SWEEP_JOB, '29 * * * *');
+}
+
+/** What the sweeper job does; expiry is correct without it (consume checks `expires_at`). */
+export async function sweepExpiredTokens(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  return repo.deleteExpiredBefore(deps.db, new Date(deps.clock.now().getTime() - KEEP_AFTER_EXPIRY_MS));
+}

@@ -1,0 +1,14 @@
+export { authTokensRoutes } from './auth-tokens.routes.js';
+export {
+  consumeOneTimeToken,
+  issueOneTimeToken,
+  issueOneTimeTokenInTx,
+  registerAuthTokenJobs,
+  sweepExpiredTokens,
+  TOKEN_METHODS,
+  TOKEN_TTL_MS,
+  type ConsumedToken,
+  type TokenMethod,
+  type TokenRequest,
+} from './auth-tokens.service.js';
+export { Email, Method } from './auth-tokens.schemas.js';

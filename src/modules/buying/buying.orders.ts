@@ -1,0 +1,144 @@
+import type { Deps } from '../../app/deps.js';
+import { withTx, type Tx } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+import { ID_PREFIX, newId } from '../../lib/ids.js';
+import { transition } from '../../lib/state-machine.js';
+import { recordAudit, type Actor } from '../audit/index.js';
+import { releaseListingsOf } from '../listings/index.js';
+import { orderView } from './buying.mappers.js';
+import { buyingRepository as repo, type IntentionItemRow, type IntentionRow, type OrderRow } from './buying.repository.js';
+import type { OrderView } from './buying.schemas.js';
+import { INTENTION_STATES, ORDER_STATES } from './buying.states.js';
+import type { IntentionStatus } from './buying.tables.js';
+
+/**
+ * The buying side's writes that the purchase and cancellation flows (src/flows) compose: intention
+ * transitions, orders and their refunds. Each runs in the caller's transaction, guarded by the
+ * state machines in buying.states.ts.
+ */
+
+export async function lockIntention(tx: Tx, tenantId: string, id: string): Promise<IntentionRow> {
+  const row = await repo.findIntention(tx, tenantId, id, { lock: true });
+  if (!row) throw new AppError('INTENTION_NOT_FOUND', `buy intention ${id} does not exist`, { field: 'intentionId' });
+  return row;
+}
+
+export async function moveIntention(tx: Tx, row: IntentionRow, to: IntentionStatus, now: Date, extra: { order_id?: string; buyer_email?: string } = {}): Promise<IntentionRow> {
+  transition(INTENTION_STATES, `buy intention ${row.id}`, row.status, to);
+  return repo.setIntentionStatus(tx, row.tenant_id, row.id, { status: to, ...extra, updated_at: now });
+}
+
+/** Links an order to an intention that keeps its status (a cancelled one whose in-flight payment is refunded). */
+export async function linkOrderToIntention(tx: Tx, row: IntentionRow, orderId: string, now: Date): Promise<IntentionRow> {
+  return repo.setIntentionStatus(tx, row.tenant_id, row.id, { status: row.status, order_id: orderId, updated_at: now });
+}
+
+export async function intentionItems(tx: Tx, tenantId: string, id: string): Promise<IntentionItemRow[]> {
+  return repo.itemsOf(tx, tenantId, id);
+}
+
+export interface NewOrder {
+  intention: IntentionRow;
+  paymentId: string;
+  buyerEmail: string;
+  status: 'COMPLETED' | 'REFUND_PENDING';
+  outcome: string;
+  refundReason: string | null;
+  /** The sold tickets, when the order completed; none for an order refunded at once. */
+  items: { ticketId: string; listingId: string; sellerEmail: string; priceMinor: number; buyerFeeMinor: number; sellerFeeMinor: number }[];
+  now: Date;
+}
+
+export function newOrderId(now: Date): string {
+  return newId(ID_PREFIX.order, now.getTime());
+}
+
+export async function recordOrder(tx: Tx, actor: Actor, id: string, o: NewOrder): Promise<OrderRow> {
+  const i = o.intention;
+  await repo.insertOrder(
+    tx,
+    {
+      tenant_id: i.tenant_id,
+      id,
+      intention_id: i.id,
+      payment_id: o.paymentId,
+      buyer_email: o.buyerEmail,
+      event_id: i.event_id,
+      show_pk: i.show_pk,
+      currency: i.currency,
+      subtotal_minor: i.subtotal_minor,
+      buyer_fee_minor: i.buyer_fee_minor,
+      total_minor: i.total_minor,
+      status: o.status,
+      outcome: o.outcome,
+      refund_reason: o.refundReason,
+      created_at: o.now,
+      updated_at: o.now,
+      refunded_at: null,
+    },
+    o.items.map((it) => ({
+      tenant_id: i.tenant_id,
+      order_id: id,
+      ticket_id: it.ticketId,
+      listing_id: it.listingId,
+      seller_email: it.sellerEmail,
+      price_minor: it.priceMinor,
+      buyer_fee_minor: it.buyerFeeMinor,
+      seller_fee_minor: it.sellerFeeMinor,
+    })),
+  );
+  const order = (await repo.findOrder(tx, i.tenant_id, id))!;
+  await recordAudit(tx, actor, { action: 'order.created', entityType: 'order', entityId: id, after: { status: o.status, outcome: o.outcome, intentionId: i.id } }, o.now);
+  return order;
+}
+
+export async function viewOfOrder(tx: Tx | Deps['db'], order: OrderRow): Promise<OrderView> {
+  return orderView(order, await repo.orderItems(tx, order.tenant_id, order.id));
+}
+
+export async function lockOrder(tx: Tx, tenantId: string, id: string): Promise<OrderRow | undefined> {
+  return repo.findOrder(tx, tenantId, id, { lock: true });
+}
+
+export async function markOrderRefundPending(tx: Tx, actor: Actor, order: OrderRow, reason: string, outcome: string, now: Date): Promise<OrderRow> {
+  transition(ORDER_STATES, `order ${order.id}`, order.status, 'REFUND_PENDING');
+  await recordAudit(tx, actor, { action: 'order.refund_requested', entityType: 'order', entityId: order.id, after: { reason, outcome } }, now);
+  return repo.setOrderStatus(tx, order.tenant_id, order.id, { status: 'REFUND_PENDING', outcome, refund_reason: reason, updated_at: now });
+}
+
+export async function markOrderRefunded(tx: Tx, actor: Actor, order: OrderRow, now: Date): Promise<OrderRow> {
+  transition(ORDER_STATES, `order ${order.id}`, order.status, 'REFUNDED');
+  await recordAudit(tx, actor, { action: 'order.refunded', entityType: 'order', entityId: order.id, after: { refundedAt: now.toISOString() } }, now);
+  return repo.setOrderStatus(tx, order.tenant_id, order.id, { status: 'REFUNDED', refunded_at: now, updated_at: now });
+}
+
+export async function lockOpenIntentionsOfShows(tx: Tx, tenantId: string, showPks: readonly string[]): Promise<IntentionRow[]> {
+  return repo.lockOpenIntentionsOfShows(tx, tenantId, showPks);
+}
+
+export async function lockCompletedOrdersOfShows(tx: Tx, tenantId: string, showPks: readonly string[]): Promise<OrderRow[]> {
+  return repo.lockCompletedOrdersOfShows(tx, tenantId, showPks);
+}
+
+/**
+ * The sweeper: RESERVED intentions past their time become EXPIRED and give back what they still
+ * hold. A PAYING intention is left alone (its payment decides), and SKIP LOCKED means the sweeper
+ * never waits for a buyer mid-payment, nor a buyer for the sweeper.
+ */
+export async function expireIntentions(deps: Pick<Deps, 'db' | 'clock' | 'queue'>, batch = 500): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await withTx(deps.db, async (tx) => {
+      const now = deps.clock.now();
+      const rows = await repo.expireDue(tx, now, batch);
+      for (const r of rows) {
+        const actor: Actor = { tenantId: r.tenant_id, label: 'job:buy-intentions-expire' };
+        await releaseListingsOf(tx, deps, r.tenant_id, r.id, now);
+        await recordAudit(tx, actor, { action: 'buy_intention.expired', entityType: 'buy_intention', entityId: r.id, after: { expiresAt: r.expires_at.toISOString() } }, now);
+      }
+      return rows.length;
+    });
+    total += n;
+    if (n < batch) return total;
+  }
+}

@@ -1,0 +1,97 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor, Tx } from '../../db/tx.js';
+import type { BuyIntentionItemsTable, BuyIntentionsTable, IntentionStatus, OrderItemsTable, OrdersTable, OrderStatus } from './buying.tables.js';
+
+export type IntentionRow = Selectable<BuyIntentionsTable>;
+export type IntentionItemRow = Selectable<BuyIntentionItemsTable>;
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderItemRow = Selectable<OrderItemsTable>;
+
+export const buyingRepository = {
+  async insertIntention(tx: Tx, row: Insertable<BuyIntentionsTable>, items: Insertable<BuyIntentionItemsTable>[]): Promise<void> {
+    await tx.insertInto('buy_intentions').values(row).execute();
+    await tx.insertInto('buy_intention_items').values(items).execute();
+  },
+
+  async findIntention(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<IntentionRow | undefined> {
+    let q = ex.selectFrom('buy_intentions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+    if (opts.lock) q = q.forUpdate();
+    return q.executeTakeFirst();
+  },
+
+  /** By id alone, for the secret-guarded checkout endpoints (no API key, so no tenant yet). */
+  async findIntentionById(ex: Executor, id: string, opts: { lock?: boolean } = {}): Promise<IntentionRow | undefined> {
+    let q = ex.selectFrom('buy_intentions').selectAll().where('id', '=', id);
+    if (opts.lock) q = q.forUpdate();
+    return q.executeTakeFirst();
+  },
+
+  async itemsOf(ex: Executor, tenantId: string, intentionId: string): Promise<IntentionItemRow[]> {
+    return ex.selectFrom('buy_intention_items').selectAll().where('tenant_id', '=', tenantId).where('intention_id', '=', intentionId).orderBy('position').execute();
+  },
+
+  async setIntentionStatus(tx: Tx, tenantId: string, id: string, set: { status: IntentionStatus; order_id?: string; buyer_email?: string; updated_at: Date }): Promise<IntentionRow> {
+    return tx.updateTable('buy_intentions').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** RESERVED intentions past their time, any tenant; SKIP LOCKED: a paying buyer's row is never waited on. */
+  async expireDue(tx: Tx, now: Date, limit: number): Promise<IntentionRow[]> {
+    const due = await tx
+      .selectFrom('buy_intentions')
+      .select(['tenant_id', 'id'])
+      .where('status', '=', 'RESERVED')
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (due.length === 0) return [];
+    return tx
+      .updateTable('buy_intentions')
+      .set({ status: 'EXPIRED', updated_at: now })
+      .where('id', 'in', due.map((d) => d.id))
+      .where('status', '=', 'RESERVED')
+      .returningAll()
+      .execute();
+  },
+
+  /** Open intentions of these shows (not yet paid), locked in id order. */
+  async lockOpenIntentionsOfShows(tx: Tx, tenantId: string, showPks: readonly string[]): Promise<IntentionRow[]> {
+    if (showPks.length === 0) return [];
+    return tx
+      .selectFrom('buy_intentions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('show_pk', 'in', showPks)
+      .where('status', 'in', ['RESERVED', 'PAYING', 'EXPIRED'])
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  },
+
+  async insertOrder(tx: Tx, row: Insertable<OrdersTable>, items: Insertable<OrderItemsTable>[]): Promise<void> {
+    await tx.insertInto('orders').values(row).execute();
+    if (items.length > 0) await tx.insertInto('order_items').values(items).execute();
+  },
+
+  async findOrder(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<OrderRow | undefined> {
+    let q = ex.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+    if (opts.lock) q = q.forUpdate();
+    return q.executeTakeFirst();
+  },
+
+  async orderItems(ex: Executor, tenantId: string, orderId: string): Promise<OrderItemRow[]> {
+    return ex.selectFrom('order_items').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('ticket_id').execute();
+  },
+
+  async setOrderStatus(tx: Tx, tenantId: string, id: string, set: { status: OrderStatus; outcome?: string; refund_reason?: string | null; refunded_at?: Date | null; updated_at: Date }): Promise<OrderRow> {
+    return tx.updateTable('orders').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** Completed orders of these shows, locked in id order (a cancelled show refunds them). */
+  async lockCompletedOrdersOfShows(tx: Tx, tenantId: string, showPks: readonly string[]): Promise<OrderRow[]> {
+    if (showPks.length === 0) return [];
+    return tx.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('show_pk', 'in', showPks).where('status', '=', 'COMPLETED').orderBy('id').forUpdate().execute();
+  },
+};

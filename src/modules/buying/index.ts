@@ -1,0 +1,20 @@
+export { buyingRoutes } from './buying.routes.js';
+export { createBuyIntention, createCheckoutUrl, findIntentionBySecret, getBuyIntention, getCheckout, getOrderView } from './buying.service.js';
+export {
+  expireIntentions,
+  intentionItems,
+  linkOrderToIntention,
+  lockCompletedOrdersOfShows,
+  lockIntention,
+  lockOpenIntentionsOfShows,
+  lockOrder,
+  markOrderRefunded,
+  markOrderRefundPending,
+  moveIntention,
+  newOrderId,
+  recordOrder,
+  viewOfOrder,
+} from './buying.orders.js';
+export { intentionView, orderView, paymentView } from './buying.mappers.js';
+export { IntentionParams, IntentionView, OrderView, PayBody, PayResultView, SecretQuery } from './buying.schemas.js';
+export type { IntentionRow, OrderRow } from './buying.repository.js';

@@ -1,0 +1,14 @@
+export { listingsRoutes } from './listings.routes.js';
+export { createListing, changeListingPrice, findListingForTicket, getListingOfTicket, listedTickets, terminateListingOfTicket } from './listings.service.js';
+export {
+  claimListingsForSale,
+  endListingsOfShows,
+  endListingsOfTicketsHook,
+  releaseExpiredHolds,
+  releaseListingsOf,
+  reserveListings,
+  type ClaimResult,
+  type ListingForSale,
+} from './listings.market.js';
+export { feesFor, percentOf, totalsFor, type TicketMoney } from './listings.money.js';
+export type { ListingView } from './listings.schemas.js';

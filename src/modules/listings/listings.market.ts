@@ -1,0 +1,168 @@
+import type { Deps } from '../../app/deps.js';
+import { withTx, type Tx } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+import type { Actor } from '../audit/index.js';
+import type { MarketExitReason } from '../tickets/index.js';
+import { groupTickets, listingView } from './listings.mappers.js';
+import { listingsRepository as repo, type ListingRow } from './listings.repository.js';
+import type { ListingView } from './listings.schemas.js';
+import { effectiveStatus } from './listings.states.js';
+import { announceListing, terminateListingsInTx, type ListingDeps } from './listings.service.js';
+
+/**
+ * What the buying side (reservations, settlement, cancellation) does to listings. Every function
+ * runs inside the caller's transaction; the listing rows are the single source of truth for
+ * availability, changed only through conditional UPDATEs or under row locks taken in id order.
+ */
+
+/** A listing as a reservation snapshots it: money per ticket, tickets, seller. */
+export interface ListingForSale {
+  listingId: string;
+  eventId: string;
+  showPk: string;
+  ticketOptionId: string;
+  priceTypeId: string | null;
+  type: 'SINGLE' | 'PACK';
+  quantity: number;
+  ticketIds: string[];
+  priceMinor: number;
+  buyerFeeMinor: number;
+  sellerFeeMinor: number;
+  currency: string;
+  sellerEmail: string;
+}
+
+function forSale(l: ListingRow, ticketIds: string[]): ListingForSale {
+  return {
+    listingId: l.id,
+    eventId: l.event_id,
+    showPk: l.show_pk,
+    ticketOptionId: l.ticket_option_id,
+    priceTypeId: l.price_type_id,
+    type: l.type,
+    quantity: l.quantity,
+    ticketIds,
+    priceMinor: l.price_minor,
+    buyerFeeMinor: l.buyer_fee_minor,
+    sellerFeeMinor: l.seller_fee_minor,
+    currency: l.currency,
+    sellerEmail: l.seller_email,
+  };
+}
+
+async function announceAll(tx: Tx, deps: ListingDeps, tenantId: string, rows: readonly ListingRow[], now: Date): Promise<ListingView[]> {
+  if (rows.length === 0) return [];
+  const tickets = groupTickets(await repo.ticketsOf(tx, tenantId, rows.map((r) => r.id)));
+  const views: ListingView[] = [];
+  for (const r of rows) {
+    const view = listingView(r, tickets.get(r.id) ?? [], now);
+    await announceListing(tx, deps, 'updated', view, tenantId);
+    views.push(view);
+  }
+  return views;
+}
+
+/**
+ * Holds the listings for an intention until `expiresAt`, all or none: one conditional UPDATE takes
+ * every listing that is ACTIVE or whose hold ran out; if it took fewer than asked, the caller's
+ * transaction is rolled back by the 409 LISTING_UNAVAILABLE, so nothing is reserved.
+ */
+export async function reserveListings(
+  tx: Tx,
+  deps: ListingDeps,
+  tenantId: string,
+  listingIds: readonly string[],
+  hold: { intentionId: string; expiresAt: Date; now: Date; field: string },
+): Promise<ListingForSale[]> {
+  const { intentionId, expiresAt, now } = hold;
+  const held = await repo.holdListings(tx, tenantId, listingIds, intentionId, expiresAt, now);
+  if (held.length !== listingIds.length) {
+    const got = new Set(held.map((l) => l.id));
+    const unavailable = listingIds.filter((id) => !got.has(id));
+    throw new AppError('LISTING_UNAVAILABLE', `listing${unavailable.length > 1 ? 's' : ''} ${unavailable.join(', ')} ${unavailable.length > 1 ? 'are' : 'is'} not available`, {
+      field: hold.field,
+      details: { listingIds: unavailable },
+    });
+  }
+  const tickets = groupTickets(await repo.ticketsOf(tx, tenantId, listingIds));
+  await announceAll(tx, deps, tenantId, held, now);
+  const byId = new Map(held.map((l) => [l.id, l]));
+  return listingIds.map((id) => forSale(byId.get(id)!, (tickets.get(id) ?? []).map((t) => t.ticket_id)));
+}
+
+export type ClaimResult = { ok: true; listings: ListingForSale[] } | { ok: false; unavailable: string[] };
+
+/**
+ * At payment: the listings become SOLD to this intention's order, all or none. A listing is still
+ * this buyer's if the intention holds it (even past expiry: nobody took it), or if it is free (ACTIVE,
+ * or another hold ran out) at the price the buyer reserved — a seller may re-price a listing once a
+ * hold ran out, and the buyer paid the reserved price. Row locks in id order, then the check, then
+ * the write.
+ */
+export async function claimListingsForSale(
+  tx: Tx,
+  deps: ListingDeps,
+  tenantId: string,
+  reserved: readonly { listingId: string; priceMinor: number; buyerFeeMinor: number }[],
+  intentionId: string,
+  orderId: string,
+  now: Date,
+): Promise<ClaimResult> {
+  const ids = reserved.map((r) => r.listingId);
+  const rows = new Map((await repo.lockListings(tx, tenantId, ids)).map((l) => [l.id, l]));
+  const unavailable = reserved
+    .filter((r) => {
+      const l = rows.get(r.listingId);
+      if (!l || l.price_minor !== r.priceMinor || l.buyer_fee_minor !== r.buyerFeeMinor) return true;
+      const ours = l.status === 'RESERVED' && l.hold_intention_id === intentionId;
+      return !ours && effectiveStatus(l.status, l.hold_expires_at, now) !== 'ACTIVE';
+    })
+    .map((r) => r.listingId);
+  if (unavailable.length > 0) return { ok: false, unavailable };
+  const sold = await repo.closeListings(tx, tenantId, ids, 'SOLD', 'SOLD', orderId, now);
+  const tickets = groupTickets(await repo.ticketsOf(tx, tenantId, ids));
+  await announceAll(tx, deps, tenantId, sold, now);
+  const byId = new Map(sold.map((l) => [l.id, l]));
+  return { ok: true, listings: ids.map((id) => forSale(byId.get(id)!, (tickets.get(id) ?? []).map((t) => t.ticket_id))) };
+}
+
+/** Gives back what an intention still holds (a refund, a cancellation, a failed payment after expiry). */
+export async function releaseListingsOf(tx: Tx, deps: ListingDeps, tenantId: string, intentionId: string, now: Date): Promise<void> {
+  const released = await repo.releaseHoldsOf(tx, tenantId, intentionId, now);
+  await announceAll(tx, deps, tenantId, released, now);
+}
+
+/** The tickets module's hook: a LISTED ticket was deleted, admitted or given to someone else; its listing ends. */
+export function endListingsOfTicketsHook(deps: ListingDeps) {
+  return async (tx: Tx, actor: Actor, tenantId: string, ticketIds: readonly string[], reason: MarketExitReason, now: Date): Promise<void> => {
+    const open = await repo.lockOpenListingsOfTickets(tx, tenantId, ticketIds);
+    await terminateListingsInTx(tx, deps, { ...actor, tenantId }, open, reason, now);
+  };
+}
+
+/** Show or event cancellation: every open listing of the shows ends. */
+export async function endListingsOfShows(tx: Tx, deps: ListingDeps, actor: Actor, showPks: readonly string[], reason: string, now: Date): Promise<ListingView[]> {
+  const open = await repo.lockOpenListingsOfShows(tx, actor.tenantId, showPks);
+  return terminateListingsInTx(tx, deps, actor, open, reason, now);
+}
+
+/**
+ * The sweeper: expired holds back to ACTIVE, in batches, with their `listing.updated` webhooks.
+ * Availability never waits for it (every query checks `hold_expires_at`); it tidies the status
+ * and tells integrators the listing is on sale again.
+ */
+export async function releaseExpiredHolds(deps: Pick<Deps, 'db' | 'clock' | 'queue'>, batch = 500): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await withTx(deps.db, async (tx) => {
+      const now = deps.clock.now();
+      const rows = await repo.releaseExpiredHolds(tx, now, batch);
+      const byTenant = new Map<string, ListingRow[]>();
+      for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r]);
+      for (const [tenantId, list] of byTenant) await announceAll(tx, deps, tenantId, list, now);
+      return rows.length;
+    });
+    total += n;
+    if (n < batch) return total;
+  }
+}

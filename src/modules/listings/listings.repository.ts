@@ -1,0 +1,154 @@
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor, Tx } from '../../db/tx.js';
+import type { ListingStatus, ListingsTable, ListingTicketsTable } from './listings.tables.js';
+
+export type ListingRow = Selectable<ListingsTable>;
+export type ListingTicketRow = Selectable<ListingTicketsTable>;
+
+/** An open listing: ACTIVE, or RESERVED (held); whether the hold has run out is a separate question. */
+const OPEN: ListingStatus[] = ['ACTIVE', 'RESERVED'];
+
+export const listingsRepository = {
+  async insertListing(tx: Tx, row: Insertable<ListingsTable>, tickets: Insertable<ListingTicketsTable>[]): Promise<void> {
+    await tx.insertInto('listings').values(row).execute();
+    await tx.insertInto('listing_tickets').values(tickets).execute();
+  },
+
+  async findListing(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<ListingRow | undefined> {
+    let q = ex.selectFrom('listings').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
+    if (opts.lock) q = q.forUpdate();
+    return q.executeTakeFirst();
+  },
+
+  /** The ticket's newest listing in any status (optionally that seller's); undefined when it never was listed. */
+  async findNewestListingOfTicket(ex: Executor, tenantId: string, ticketId: string, sellerEmail?: string): Promise<ListingRow | undefined> {
+    let q = ex
+      .selectFrom('listing_tickets as lt')
+      .innerJoin('listings as l', (j) => j.onRef('l.tenant_id', '=', 'lt.tenant_id').onRef('l.id', '=', 'lt.listing_id'))
+      .selectAll('l')
+      .where('lt.tenant_id', '=', tenantId)
+      .where('lt.ticket_id', '=', ticketId);
+    if (sellerEmail !== undefined) q = q.where('l.seller_email', '=', sellerEmail);
+    return q.orderBy('lt.open', 'desc').orderBy('l.created_at', 'desc').orderBy('l.id', 'desc').limit(1).executeTakeFirst();
+  },
+
+  async ticketsOf(ex: Executor, tenantId: string, listingIds: readonly string[]): Promise<ListingTicketRow[]> {
+    if (listingIds.length === 0) return [];
+    return ex
+      .selectFrom('listing_tickets')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('listing_id', 'in', listingIds)
+      .orderBy('listing_id')
+      .orderBy('ticket_id')
+      .execute();
+  },
+
+  async updatePrice(tx: Tx, tenantId: string, id: string, money: { priceMinor: number; buyerFeeMinor: number; sellerFeeMinor: number }, now: Date): Promise<ListingRow> {
+    return tx
+      .updateTable('listings')
+      .set({ price_minor: money.priceMinor, buyer_fee_minor: money.buyerFeeMinor, seller_fee_minor: money.sellerFeeMinor, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+
+  /** Open listings holding any of these tickets, row-locked in id order. */
+  async lockOpenListingsOfTickets(tx: Tx, tenantId: string, ticketIds: readonly string[]): Promise<ListingRow[]> {
+    if (ticketIds.length === 0) return [];
+    return tx
+      .selectFrom('listings')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('status', 'in', OPEN)
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('listing_tickets').select('listing_id').where('tenant_id', '=', tenantId).where('ticket_id', 'in', ticketIds).where('open', '=', true),
+      )
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  },
+
+  /** Open listings of these shows, row-locked in id order. */
+  async lockOpenListingsOfShows(tx: Tx, tenantId: string, showPks: readonly string[]): Promise<ListingRow[]> {
+    if (showPks.length === 0) return [];
+    return tx.selectFrom('listings').selectAll().where('tenant_id', '=', tenantId).where('show_pk', 'in', showPks).where('status', 'in', OPEN).orderBy('id').forUpdate().execute();
+  },
+
+  /** Listings row-locked in id order (the one lock order of the marketplace: no deadlocks between buyers). */
+  async lockListings(tx: Tx, tenantId: string, ids: readonly string[]): Promise<ListingRow[]> {
+    if (ids.length === 0) return [];
+    return tx.selectFrom('listings').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  },
+
+  /** SOLD or TERMINATED: the listing closes and its tickets may be listed again (by their new owner). */
+  async closeListings(tx: Tx, tenantId: string, ids: readonly string[], to: 'SOLD' | 'TERMINATED', reason: string | null, orderId: string | null, now: Date): Promise<ListingRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await tx
+      .updateTable('listings')
+      .set({ status: to, end_reason: reason, sold_order_id: orderId, hold_intention_id: null, hold_expires_at: null, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids)
+      .returningAll()
+      .execute();
+    await tx.updateTable('listing_tickets').set({ open: false }).where('tenant_id', '=', tenantId).where('listing_id', 'in', ids).where('open', '=', true).execute();
+    return rows;
+  },
+
+  /**
+   * The reservation itself, as one conditional UPDATE: a listing is taken only if it is ACTIVE or its
+   * hold has run out, so two buyers can never both get it (the second UPDATE re-checks the row after
+   * the first commits). The caller compares the count with what it asked for.
+   */
+  async holdListings(tx: Tx, tenantId: string, ids: readonly string[], intentionId: string, expiresAt: Date, now: Date): Promise<ListingRow[]> {
+    return tx
+      .updateTable('listings')
+      .set({ status: 'RESERVED', hold_intention_id: intentionId, hold_expires_at: expiresAt, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', ids)
+      .where((eb) => eb.or([eb('status', '=', 'ACTIVE'), eb.and([eb('status', '=', 'RESERVED'), eb('hold_expires_at', '<=', now)])]))
+      .returningAll()
+      .execute();
+  },
+
+  /** Gives back the listings an intention still holds (after a refund, a cancellation). */
+  async releaseHoldsOf(tx: Tx, tenantId: string, intentionId: string, now: Date): Promise<ListingRow[]> {
+    return tx
+      .updateTable('listings')
+      .set({ status: 'ACTIVE', hold_intention_id: null, hold_expires_at: null, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'RESERVED')
+      .where('hold_intention_id', '=', intentionId)
+      .returningAll()
+      .execute();
+  },
+
+  /** Expired holds, any tenant, back to ACTIVE; SKIP LOCKED so concurrent sweepers and buyers never wait on each other. */
+  async releaseExpiredHolds(tx: Tx, now: Date, limit: number): Promise<ListingRow[]> {
+    const result = await sql<ListingRow>`
+      UPDATE listings l SET status = 'ACTIVE', hold_intention_id = NULL, hold_expires_at = NULL, updated_at = ${now}
+      WHERE (l.tenant_id, l.id) IN (
+        SELECT tenant_id, id FROM listings WHERE status = 'RESERVED' AND hold_expires_at <= ${now}
+        ORDER BY hold_expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
+      )
+      RETURNING l.*`.execute(tx);
+    return result.rows;
+  },
+
+  /** Listings a buyer can take now (ACTIVE or with an expired hold) of an event or one show, cheapest first, one page. */
+  async browse(ex: Executor, q: { tenantId: string; eventId: string; showPk?: string; limit: number; offset: number; now: Date }): Promise<{ rows: ListingRow[]; total: number }> {
+    let base = ex
+      .selectFrom('listings')
+      .where('tenant_id', '=', q.tenantId)
+      .where('event_id', '=', q.eventId)
+      .where('status', 'in', OPEN)
+      .where((eb) => eb.or([eb('status', '=', 'ACTIVE'), eb('hold_expires_at', '<=', q.now)]));
+    if (q.showPk !== undefined) base = base.where('show_pk', '=', q.showPk);
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy(sql`price_minor + buyer_fee_minor`).orderBy('id').limit(q.limit).offset(q.offset).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  },
+};

@@ -1,0 +1,1 @@
+export { cancelPayoutsOfOrders, payoutsOfOrder, payoutView, releaseDuePayouts, schedulePayouts, type PayoutView } from './payouts.service.js';

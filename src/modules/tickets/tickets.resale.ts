@@ -1,0 +1,281 @@
+import { sql } from 'kysely';
+import type { Executor, Tx } from '../../db/tx.js';
+import { AppError } from '../../lib/app-error.js';
+import { transition } from '../../lib/state-machine.js';
+import type { Actor } from '../audit/index.js';
+import { recordTicketHistoryMany } from './tickets.history.js';
+import { TICKET_STATES } from './tickets.states.js';
+import type { TicketStatus } from './tickets.tables.js';
+
+/**
+ * The tickets module's side of the resale marketplace (SPEC §3, §4): what the listings module and
+ * the resale flow read of a ticket, and the three status changes the market makes (listed, unlisted,
+ * sold). Every function runs in the caller's transaction; the caller locks first
+ * (lockTicketsForResale), so the guards below read rows nobody else can change.
+ */
+
+export interface ResaleTicket {
+  ticketId: string;
+  eventId: string;
+  showPk: string;
+  ticketOptionId: string;
+  priceTypeId: string | null;
+  status: TicketStatus;
+  buyerEmail: string | null;
+  priceMinor: number | null;
+  currency: string;
+  orderId: string | null;
+  seat: { row?: string; seat?: string; section?: string; door?: string } | null;
+  accessReissuePending: boolean;
+}
+
+/** Same wait as the events module's locks: a writer stuck behind a lock fails fast (55P03) instead of piling up. */
+const LOCK_TIMEOUT_MS = 5000;
+
+const COLUMNS = [
+  'ticket_id',
+  'event_id',
+  'show_pk',
+  'ticket_option_id',
+  'price_type_id',
+  'status',
+  'buyer_email',
+  'price_minor',
+  'currency',
+  'order_id',
+  'props',
+  'access_reissue_pending',
+] as const;
+
+interface ResaleRow {
+  ticket_id: string;
+  event_id: string;
+  show_pk: string;
+  ticket_option_id: string;
+  price_type_id: string | null;
+  status: TicketStatus;
+  buyer_email: string | null;
+  price_minor: number | null;
+  currency: string;
+  order_id: string | null;
+  props: unknown;
+  access_reissue_pending: boolean;
+}
+
+const ticketNotFound = (ticketId: string): AppError => new AppError('TICKET_NOT_FOUND', `ticket ${ticketId} does not exist`);
+
+// PostgreSQL text cannot hold NUL: such an id names no ticket (and would be a 22021 error).
+const storable = (id: string): boolean => !id.includes('\u0000');
+
+/** Distinct, storable, sorted: the lock order every writer of several tickets follows. */
+function idsOf(ticketIds: readonly string[]): string[] {
+  return [...new Set(ticketIds)].filter(storable).sort();
+}
+
+function seatOf(props: unknown): ResaleTicket['seat'] {
+  const seating = (props as { seating?: unknown } | null)?.seating;
+  if (!seating || typeof seating !== 'object') return null;
+  const s = seating as Record<string, unknown>;
+  const seat: NonNullable<ResaleTicket['seat']> = {};
+  for (const key of ['row', 'seat', 'section', 'door'] as const) {
+    const v = s[key];
+    if (typeof v === 'string') seat[key] = v;
+    else if (typeof v === 'number') seat[key] = String(v);
+  }
+  return seat;
+}
+
+function toResale(r: ResaleRow): ResaleTicket {
+  return {
+    ticketId: r.ticket_id,
+    eventId: r.event_id,
+    showPk: r.show_pk,
+    ticketOptionId: r.ticket_option_id,
+    priceTypeId: r.price_type_id,
+    status: r.status,
+    buyerEmail: r.buyer_email,
+    priceMinor: r.price_minor === null ? null : Number(r.price_minor),
+    currency: r.currency,
+    orderId: r.order_id,
+    seat: seatOf(r.props),
+    accessReissuePending: r.access_reissue_pending,
+  };
+}
+
+/**
+ * Row-locks the named tickets of the tenant (FOR UPDATE, in ticket_id order so two writers over the
+ * same tickets queue instead of deadlocking, under a lock timeout); missing ids are simply absent.
+ */
+export async function lockTicketsForResale(tx: Tx, tenantId: string, ticketIds: readonly string[]): Promise<ResaleTicket[]> {
+  const ids = idsOf(ticketIds);
+  if (ids.length === 0) return [];
+  await sql`SELECT set_config('lock_timeout', ${`${LOCK_TIMEOUT_MS}ms`}, true)`.execute(tx);
+  const rows = await tx
+    .selectFrom('tickets')
+    .select(COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .orderBy('ticket_id')
+    .forUpdate()
+    .execute();
+  return rows.map(toResale);
+}
+
+/** The tickets of an integrator order (`order_id`), without locks, in ticket_id order. */
+export async function findTicketsOfOrder(ex: Executor, tenantId: string, orderId: string): Promise<ResaleTicket[]> {
+  if (!storable(orderId)) return [];
+  const rows = await ex
+    .selectFrom('tickets')
+    .select(COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', orderId)
+    .orderBy('ticket_id')
+    .execute();
+  return rows.map(toResale);
+}
+
+/**
+ * VALID → LISTED for every named ticket, all or nothing: a missing ticket is TICKET_NOT_FOUND, one the
+ * state machine does not let become LISTED is INVALID_STATE_TRANSITION. History LISTED {listingId}.
+ */
+export async function markTicketsListed(tx: Tx, actor: Actor, tenantId: string, ticketIds: readonly string[], listingId: string, now: Date): Promise<void> {
+  const requested = [...new Set(ticketIds)].sort();
+  if (requested.length === 0) return;
+  const ids = requested.filter(storable);
+  const rows =
+    ids.length === 0
+      ? []
+      : await tx
+          .selectFrom('tickets')
+          .select(['ticket_id', 'status'])
+          .where('tenant_id', '=', tenantId)
+          .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
+          .orderBy('ticket_id')
+          .forUpdate()
+          .execute();
+  const found = new Map(rows.map((r) => [r.ticket_id, r.status]));
+  for (const id of requested) {
+    const status = found.get(id);
+    if (status === undefined) throw ticketNotFound(id);
+    transition(TICKET_STATES, `ticket ${id}`, status, 'LISTED');
+  }
+  await tx
+    .updateTable('tickets')
+    .set({ status: 'LISTED', updated_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
+  await recordTicketHistoryMany(
+    tx,
+    ids.map((ticketId) => ({ tenantId, ticketId, kind: 'LISTED' as const, actor, data: { listingId }, at: now })),
+  );
+}
+
+/** LISTED → VALID for the named tickets still LISTED (others untouched, no error), history UNLISTED {listingId, reason}. */
+export async function markTicketsUnlisted(
+  tx: Tx,
+  actor: Actor,
+  tenantId: string,
+  ticketIds: readonly string[],
+  listingId: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  const ids = idsOf(ticketIds);
+  if (ids.length === 0) return;
+  const to = transition(TICKET_STATES, 'a listed ticket', 'LISTED', 'VALID');
+  const rows = await tx
+    .updateTable('tickets')
+    .set({ status: to, updated_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .where('status', '=', 'LISTED')
+    .returning('ticket_id')
+    .execute();
+  if (rows.length === 0) return;
+  await recordTicketHistoryMany(
+    tx,
+    rows
+      .map((r) => r.ticket_id)
+      .sort()
+      .map((ticketId) => ({ tenantId, ticketId, kind: 'UNLISTED' as const, actor, data: { listingId, reason }, at: now })),
+  );
+}
+
+/**
+ * The statuses a resold ticket may be in: LISTED (sold through its listing, LISTED → VALID in the
+ * state machine) or VALID (its listing already ended, e.g. the buyer paid just as it expired). The
+ * ticket stays VALID for its new owner, who may resell it in turn.
+ */
+const RESOLD_FROM: readonly TicketStatus[] = ['LISTED', 'VALID'];
+
+/**
+ * A completed resale: the ticket is VALID for its new owner, its access code is replaced (the old one
+ * joins `superseded_locators`, refused at admission as ACCESS_CODE_SUPERSEDED) and it waits LOCKED,
+ * without a code (`access_locator` = ''), until the integrator re-issues it by PUT. One UPDATE for
+ * every ticket; `content_hash` is left alone on purpose, so an identical re-send of the original
+ * ticket stays a no-op (ingestion never rewrites an existing ticket).
+ */
+export async function transferResoldTickets(
+  tx: Tx,
+  actor: Actor,
+  input: { tenantId: string; ticketIds: readonly string[]; buyerEmail: string; orderId: string; listingId: string; now: Date },
+): Promise<{ ticketId: string; previousOwnerEmail: string | null; newOwnerEmail: string }[]> {
+  const { tenantId, orderId, listingId, now } = input;
+  const ids = idsOf(input.ticketIds);
+  const requested = [...new Set(input.ticketIds)].sort();
+  if (requested.length === 0) return [];
+  const newOwnerEmail = input.buyerEmail.toLowerCase();
+  // The old owner is read in the same statement (a FOR UPDATE sub-select joined to the UPDATE), so the
+  // RETURNING can give both; only tickets in RESOLD_FROM are touched.
+  const { rows } = await sql<{ ticket_id: string; previous_owner_email: string | null }>`
+    WITH prev AS (
+      SELECT ticket_id, buyer_email, access_locator FROM tickets
+      WHERE tenant_id = ${tenantId} AND ticket_id = ANY(${ids}::text[]) AND status = ANY(${[...RESOLD_FROM]}::text[])
+      ORDER BY ticket_id
+      FOR UPDATE
+    )
+    UPDATE tickets t SET
+      status = 'VALID',
+      buyer = ${JSON.stringify({ email: input.buyerEmail })}::jsonb,
+      buyer_email = ${newOwnerEmail}::text,
+      access_reissue_pending = true,
+      access_status = 'LOCKED',
+      superseded_locators = CASE
+        WHEN prev.access_locator = '' OR prev.access_locator = ANY(t.superseded_locators) THEN t.superseded_locators
+        ELSE array_append(t.superseded_locators, prev.access_locator)
+      END,
+      access_locator = '',
+      access_version = t.access_version + 1,
+      updated_at = ${now}::timestamptz
+    FROM prev
+    WHERE t.tenant_id = ${tenantId} AND t.ticket_id = prev.ticket_id
+    RETURNING t.ticket_id, prev.buyer_email AS previous_owner_email`.execute(tx);
+  if (rows.length !== requested.length) {
+    // Rolled back by the throw: report the first ticket that could not be sold.
+    const done = new Set(rows.map((r) => r.ticket_id));
+    const failed = requested.find((id) => !done.has(id))!;
+    const row = storable(failed)
+      ? await tx.selectFrom('tickets').select('status').where('tenant_id', '=', tenantId).where('ticket_id', '=', failed).executeTakeFirst()
+      : undefined;
+    if (!row) throw ticketNotFound(failed);
+    throw new AppError('INVALID_STATE_TRANSITION', `ticket ${failed} is ${row.status} and cannot be resold`, {
+      details: { ticketId: failed, from: row.status, to: 'VALID' },
+    });
+  }
+  const result = rows
+    .map((r) => ({ ticketId: r.ticket_id, previousOwnerEmail: r.previous_owner_email, newOwnerEmail }))
+    .sort((a, b) => (a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0));
+  await recordTicketHistoryMany(
+    tx,
+    result.map((r) => ({
+      tenantId,
+      ticketId: r.ticketId,
+      kind: 'SOLD' as const,
+      actor,
+      data: { orderId, listingId, previousOwnerEmail: r.previousOwnerEmail, newOwnerEmail },
+      at: now,
+    })),
+  );
+  return result;
+}
