@@ -12,10 +12,12 @@ import { eventsBench } from './events.bench.js';
 import { cleanupAll, installSignalCleanup } from './lib/cleanup.js';
 import { describeMachine, machine, section, summaryTable, writeBenchmarksFile, type Benchmark, type BenchReport, type RunOptions } from './lib/report.js';
 import { memoryBench } from './memory.bench.js';
+import { onsaleRaceBench } from './onsale-race.bench.js';
+import { purchaseBench } from './purchase.bench.js';
 import { startupBench } from './startup.bench.js';
 import { ticketsIngestBench } from './tickets-ingest.bench.js';
 
-const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench];
+const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench];
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
