@@ -8,9 +8,13 @@ export type OrderRow = Selectable<OrdersTable>;
 export type OrderItemRow = Selectable<OrderItemsTable>;
 
 export const buyingRepository = {
+  /** The intention and its items in one statement (one round trip). */
   async insertIntention(tx: Tx, row: Insertable<BuyIntentionsTable>, items: Insertable<BuyIntentionItemsTable>[]): Promise<void> {
-    await tx.insertInto('buy_intentions').values(row).execute();
-    await tx.insertInto('buy_intention_items').values(items).execute();
+    await tx
+      .with('intention', (db) => db.insertInto('buy_intentions').values(row))
+      .insertInto('buy_intention_items')
+      .values(items)
+      .execute();
   },
 
   async findIntention(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<IntentionRow | undefined> {

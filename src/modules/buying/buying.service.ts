@@ -7,10 +7,9 @@ import { sha256Hex } from '../../lib/signing.js';
 import { buildPublicUrl } from '../../lib/urls.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { issueOneTimeTokenInTx } from '../auth-tokens/index.js';
-import { reserveListings, type ListingForSale } from '../listings/index.js';
-import { getMarketSettings } from '../tenants/index.js';
+import { refuseUnavailableListings, reserveListings, type ListingForSale } from '../listings/index.js';
 import { intentionView, orderView } from './buying.mappers.js';
-import { buyingRepository as repo, type IntentionRow } from './buying.repository.js';
+import { buyingRepository as repo, type IntentionItemRow, type IntentionRow } from './buying.repository.js';
 import type { IntentionView, OrderView } from './buying.schemas.js';
 
 export type BuyingDeps = Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>;
@@ -54,12 +53,11 @@ interface ReserveInput {
  */
 async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Promise<{ view: IntentionView; oneTimeToken?: string | undefined }> {
   checkDistinct(input.listingIds, input.field);
+  await refuseUnavailableListings(deps.db, actor.tenantId, input.listingIds, deps.clock.now(), input.field);
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const settings = await getMarketSettings(tx, actor.tenantId);
     const id = newId(ID_PREFIX.buyIntention, now.getTime());
-    const expiresAt = new Date(now.getTime() + settings.holdMinutes * 60_000);
-    const listings = await reserveListings(tx, deps, actor.tenantId, input.listingIds, { intentionId: id, expiresAt, now, field: input.field });
+    const listings = await reserveListings(tx, deps, actor.tenantId, input.listingIds, { intentionId: id, now, field: input.field });
     checkTogether(listings, input.field, input.sameOption);
     if (input.buyerEmail !== null) {
       const own = listings.find((l) => l.sellerEmail === input.buyerEmail);
@@ -73,44 +71,42 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
       fees += l.buyerFeeMinor * l.quantity;
     }
     const secret = randomBytes(24).toString('base64url');
-    await repo.insertIntention(
-      tx,
-      {
-        tenant_id: actor.tenantId,
-        id,
-        status: 'RESERVED',
-        source: input.source,
-        buyer_email: input.buyerEmail,
-        event_id: first.eventId,
-        show_pk: first.showPk,
-        currency: first.currency,
-        subtotal_minor: subtotal,
-        buyer_fee_minor: fees,
-        total_minor: subtotal + fees,
-        secret_hash: sha256Hex(secret),
-        lang: input.lang,
-        expires_at: expiresAt,
-        order_id: null,
-        created_at: now,
-        updated_at: now,
-      },
-      listings.map((l, position) => ({
-        tenant_id: actor.tenantId,
-        intention_id: id,
-        listing_id: l.listingId,
-        position,
-        ticket_ids: l.ticketIds,
-        quantity: l.quantity,
-        price_minor: l.priceMinor,
-        buyer_fee_minor: l.buyerFeeMinor,
-        seller_fee_minor: l.sellerFeeMinor,
-        seller_email: l.sellerEmail,
-      })),
-    );
+    const intention: IntentionRow = {
+      tenant_id: actor.tenantId,
+      id,
+      status: 'RESERVED',
+      source: input.source,
+      buyer_email: input.buyerEmail,
+      event_id: first.eventId,
+      show_pk: first.showPk,
+      currency: first.currency,
+      subtotal_minor: subtotal,
+      buyer_fee_minor: fees,
+      total_minor: subtotal + fees,
+      secret_hash: sha256Hex(secret),
+      lang: input.lang,
+      expires_at: first.holdExpiresAt,
+      order_id: null,
+      created_at: now,
+      updated_at: now,
+    };
+    const items: IntentionItemRow[] = listings.map((l, position) => ({
+      tenant_id: actor.tenantId,
+      intention_id: id,
+      listing_id: l.listingId,
+      position,
+      ticket_ids: l.ticketIds,
+      quantity: l.quantity,
+      price_minor: l.priceMinor,
+      buyer_fee_minor: l.buyerFeeMinor,
+      seller_fee_minor: l.sellerFeeMinor,
+      seller_email: l.sellerEmail,
+    }));
+    await repo.insertIntention(tx, intention, items);
     const oneTimeToken = input.loginTrust && (await issueOneTimeTokenInTx(tx, deps, actor, input.loginTrust, { user: 'loginTrust[user]', method: 'loginTrust[withMethod]' }));
     const paymentUrl = buildPublicUrl(deps.config.publicUrl, ['checkout', id], { lang: input.lang, query: { secret }, oneTimeToken });
-    const row = (await repo.findIntention(tx, actor.tenantId, id))!;
-    const view = intentionView(row, await repo.itemsOf(tx, actor.tenantId, id), paymentUrl);
+    // The view is built from what was written: no read-back in the hot path of an on-sale race.
+    const view = intentionView(intention, items, paymentUrl);
     await recordAudit(tx, actor, { action: 'buy_intention.created', entityType: 'buy_intention', entityId: id, after: { ...view, paymentUrl: undefined } }, now);
     return { view, oneTimeToken };
   });

@@ -6,6 +6,7 @@ export {
   endListingsOfTicketsHook,
   releaseExpiredHolds,
   releaseListingsOf,
+  refuseUnavailableListings,
   reserveListings,
   type ClaimResult,
   type ListingForSale,

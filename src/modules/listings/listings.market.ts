@@ -1,7 +1,8 @@
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Tx } from '../../db/tx.js';
+import { withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import type { Actor } from '../audit/index.js';
+import { emitWebhooks } from '../webhooks/index.js';
 import type { MarketExitReason } from '../tickets/index.js';
 import { groupTickets, listingView } from './listings.mappers.js';
 import { listingsRepository as repo, type ListingRow } from './listings.repository.js';
@@ -67,27 +68,47 @@ async function announceAll(tx: Tx, deps: ListingDeps, tenantId: string, rows: re
  * every listing that is ACTIVE or whose hold ran out; if it took fewer than asked, the caller's
  * transaction is rolled back by the 409 LISTING_UNAVAILABLE, so nothing is reserved.
  */
+function unavailableError(listingIds: readonly string[], available: readonly string[], field: string): AppError {
+  const got = new Set(available);
+  const unavailable = listingIds.filter((id) => !got.has(id));
+  return new AppError('LISTING_UNAVAILABLE', `listing${unavailable.length > 1 ? 's' : ''} ${unavailable.join(', ')} ${unavailable.length > 1 ? 'are' : 'is'} not available`, {
+    field,
+    details: { listingIds: unavailable },
+  });
+}
+
+/**
+ * A read before the reservation's transaction: in an on-sale race most buyers ask for a listing that
+ * is already gone, and this answers them in one cheap read instead of a transaction whose UPDATE
+ * waits on the winner's row lock. It only refuses what was unavailable at the moment of reading; the
+ * reservation itself (below) is still the conditional UPDATE, which alone decides who wins.
+ */
+export async function refuseUnavailableListings(ex: Executor, tenantId: string, listingIds: readonly string[], now: Date, field: string): Promise<void> {
+  const available = await repo.availableIds(ex, tenantId, listingIds, now);
+  if (available.length !== listingIds.length) throw unavailableError(listingIds, available, field);
+}
+
 export async function reserveListings(
   tx: Tx,
   deps: ListingDeps,
   tenantId: string,
   listingIds: readonly string[],
-  hold: { intentionId: string; expiresAt: Date; now: Date; field: string },
-): Promise<ListingForSale[]> {
-  const { intentionId, expiresAt, now } = hold;
-  const held = await repo.holdListings(tx, tenantId, listingIds, intentionId, expiresAt, now);
-  if (held.length !== listingIds.length) {
-    const got = new Set(held.map((l) => l.id));
-    const unavailable = listingIds.filter((id) => !got.has(id));
-    throw new AppError('LISTING_UNAVAILABLE', `listing${unavailable.length > 1 ? 's' : ''} ${unavailable.join(', ')} ${unavailable.length > 1 ? 'are' : 'is'} not available`, {
-      field: hold.field,
-      details: { listingIds: unavailable },
-    });
-  }
-  const tickets = groupTickets(await repo.ticketsOf(tx, tenantId, listingIds));
-  await announceAll(tx, deps, tenantId, held, now);
+  hold: { intentionId: string; now: Date; field: string },
+): Promise<(ListingForSale & { holdExpiresAt: Date })[]> {
+  const { intentionId, now } = hold;
+  const held = await repo.holdListings(tx, tenantId, listingIds, intentionId, now);
+  if (held.length !== listingIds.length) throw unavailableError(listingIds, held.map((l) => l.id), hold.field);
+  await emitWebhooks(
+    tx,
+    deps,
+    tenantId,
+    held.map((l) => ({ family: 'listing' as const, action: 'updated', data: listingView(l, l.tickets, now) })),
+  );
   const byId = new Map(held.map((l) => [l.id, l]));
-  return listingIds.map((id) => forSale(byId.get(id)!, (tickets.get(id) ?? []).map((t) => t.ticket_id)));
+  return listingIds.map((id) => {
+    const l = byId.get(id)!;
+    return { ...forSale(l, l.tickets.map((t) => t.ticket_id)), holdExpiresAt: l.hold_expires_at! };
+  });
 }
 
 export type ClaimResult = { ok: true; listings: ListingForSale[] } | { ok: false; unavailable: string[] };

@@ -99,17 +99,37 @@ export const listingsRepository = {
   /**
    * The reservation itself, as one conditional UPDATE: a listing is taken only if it is ACTIVE or its
    * hold has run out, so two buyers can never both get it (the second UPDATE re-checks the row after
-   * the first commits). The caller compares the count with what it asked for.
+   * the first commits). The caller compares the count with what it asked for. The hold lasts the
+   * tenant's `resale_hold_minutes`, and each row comes back with its tickets: one round trip for the
+   * whole hold, the hot path of an on-sale race.
    */
-  async holdListings(tx: Tx, tenantId: string, ids: readonly string[], intentionId: string, expiresAt: Date, now: Date): Promise<ListingRow[]> {
-    return tx
-      .updateTable('listings')
-      .set({ status: 'RESERVED', hold_intention_id: intentionId, hold_expires_at: expiresAt, updated_at: now })
+  async holdListings(tx: Tx, tenantId: string, ids: readonly string[], intentionId: string, now: Date): Promise<(ListingRow & { tickets: ListingTicketRow[] })[]> {
+    const result = await sql<ListingRow & { tickets: { ticket_id: string; seat: unknown }[] }>`
+      UPDATE listings l
+      SET status = 'RESERVED', hold_intention_id = ${intentionId}, updated_at = ${now},
+          hold_expires_at = ${now}::timestamptz + make_interval(mins => (SELECT resale_hold_minutes FROM tenants WHERE id = ${tenantId}))
+      WHERE l.tenant_id = ${tenantId} AND l.id = ANY(${ids}::text[])
+        AND (l.status = 'ACTIVE' OR (l.status = 'RESERVED' AND l.hold_expires_at <= ${now}))
+      RETURNING l.*, (
+        SELECT coalesce(json_agg(json_build_object('ticket_id', lt.ticket_id, 'seat', lt.seat) ORDER BY lt.ticket_id), '[]')
+        FROM listing_tickets lt WHERE lt.tenant_id = l.tenant_id AND lt.listing_id = l.id
+      ) AS tickets`.execute(tx);
+    return result.rows.map(({ tickets, ...l }) => ({
+      ...l,
+      tickets: tickets.map((t) => ({ tenant_id: tenantId, listing_id: l.id, ticket_id: t.ticket_id, open: true, face_value_minor: null, seat: t.seat })),
+    }));
+  },
+
+  /** Which of these listings a buyer could take now (ACTIVE, or held by an expired hold). */
+  async availableIds(ex: Executor, tenantId: string, ids: readonly string[], now: Date): Promise<string[]> {
+    const rows = await ex
+      .selectFrom('listings')
+      .select('id')
       .where('tenant_id', '=', tenantId)
       .where('id', 'in', ids)
       .where((eb) => eb.or([eb('status', '=', 'ACTIVE'), eb.and([eb('status', '=', 'RESERVED'), eb('hold_expires_at', '<=', now)])]))
-      .returningAll()
       .execute();
+    return rows.map((r) => r.id);
   },
 
   /** Gives back the listings an intention still holds (after a refund, a cancellation). */

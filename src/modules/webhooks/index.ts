@@ -3,6 +3,7 @@ export {
   createEndpointInTx,
   deliver,
   emitWebhook,
+  emitWebhooks,
   registerWebhookJobs,
   retryDelayMs,
   type WebhookFamily,

@@ -141,25 +141,44 @@ export async function deleteEndpoint(deps: Deps, actor: Actor, id: string) {
  * produces a webhook and a committed one always does.
  */
 export async function emitWebhook(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, message: WebhookMessage): Promise<void> {
-  const eventType = `${message.family}.${message.action}`;
-  const endpoints = await repo.findSubscribers(tx, tenantId, eventType, message.family);
-  if (endpoints.length === 0) return;
+  await emitWebhooks(tx, deps, tenantId, [message]);
+}
+
+/**
+ * Several messages of one change (a reservation of many listings): one subscriber lookup per event
+ * type instead of one per message, the same outbox rows as `emitWebhook` one by one, in order.
+ */
+export async function emitWebhooks(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, messages: readonly WebhookMessage[]): Promise<void> {
+  const subscribers = new Map<string, Awaited<ReturnType<typeof repo.findSubscribers>>>();
   const now = deps.clock.now();
-  const messageId = newId('msg', now.getTime());
-  const body = JSON.stringify({
-    message: { family: message.family, action: message.action, ...(message.type ? { type: message.type } : {}), data: message.data },
-  });
-  const rows = endpoints.map((e) => ({
-    tenant_id: tenantId,
-    id: newId('whd', now.getTime()),
-    endpoint_id: e.id,
-    message_id: messageId,
-    event_type: eventType,
-    body,
-    status: 'PENDING' as const,
-    next_attempt_at: now,
-    created_at: now,
-  }));
+  const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
+  for (const message of messages) {
+    const eventType = `${message.family}.${message.action}`;
+    let endpoints = subscribers.get(eventType);
+    if (!endpoints) {
+      endpoints = await repo.findSubscribers(tx, tenantId, eventType, message.family);
+      subscribers.set(eventType, endpoints);
+    }
+    if (endpoints.length === 0) continue;
+    const messageId = newId('msg', now.getTime());
+    const body = JSON.stringify({
+      message: { family: message.family, action: message.action, ...(message.type ? { type: message.type } : {}), data: message.data },
+    });
+    for (const e of endpoints) {
+      rows.push({
+        tenant_id: tenantId,
+        id: newId('whd', now.getTime()),
+        endpoint_id: e.id,
+        message_id: messageId,
+        event_type: eventType,
+        body,
+        status: 'PENDING' as const,
+        next_attempt_at: now,
+        created_at: now,
+      });
+    }
+  }
+  if (rows.length === 0) return;
   await repo.insertDeliveries(tx, rows);
   for (const r of rows) await deps.queue.send(tx, DELIVER_JOB, { tenantId, deliveryId: r.id });
 }
