@@ -18,6 +18,7 @@ import { checkoutRoutes } from '../flows/checkout.routes.js';
 import { authTokensRoutes } from '../modules/auth-tokens/index.js';
 import { marketplaceUrlsRoutes } from '../modules/marketplace-urls/index.js';
 import { webhooksRoutes } from '../modules/webhooks/index.js';
+import { purchaseIntentRoutes, strategiesRoutes } from '../modules/purchase-intents/index.js';
 import type { Deps } from './deps.js';
 
 export type App = FastifyInstance;
@@ -89,6 +90,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
         { name: 'Marketplace', description: 'The resale marketplace: hosted buying and selling flow URLs, listings and checkout.' },
         { name: 'Auth', description: 'One-time tokens that sign fans in on the hosted pages.' },
         { name: 'Webhooks', description: 'Webhook endpoints and their delivery log (Encore extension).' },
+        { name: 'Purchase intents', description: 'Reservations with strategies, approval and expiry, on `/api/purchaseintents` (the reference’s objects and errors).' },
         { name: 'System', description: 'Health and the API reference.' },
       ],
     },
@@ -111,6 +113,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(checkoutRoutes(deps), { prefix: '/v1' });
   await app.register(marketplaceUrlsRoutes(deps), { prefix: '/v1' });
   await app.register(authTokensRoutes(deps), { prefix: '/v1' });
+  await app.register(strategiesRoutes(deps), { prefix: '/api/purchaseintents' });
+  await app.register(purchaseIntentRoutes(deps));
 
   await app.ready();
   return app;

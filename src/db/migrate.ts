@@ -8,6 +8,8 @@ import * as m0006 from './migrations/0006-admission-function.js';
 import * as m0007 from './migrations/0007-marketplace.js';
 import * as m0008 from './migrations/0008-one-time-tokens.js';
 import * as m0009 from './migrations/0009-ticket-shield.js';
+import * as m0010 from './migrations/0010-purchase-intent-strategies.js';
+import * as m0011 from './migrations/0011-purchase-intents.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-marketplace': m0007,
   '0008-one-time-tokens': m0008,
   '0009-ticket-shield': m0009,
+  '0010-purchase-intent-strategies': m0010,
+  '0011-purchase-intents': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -14,6 +14,8 @@ import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tabl
 import type { ListingTicketsTable, ListingsTable } from '../modules/listings/listings.tables.js';
 import type { BuyIntentionItemsTable, BuyIntentionsTable, OrderItemsTable, OrdersTable } from '../modules/buying/buying.tables.js';
 import type { PaymentsTable } from '../modules/payments/payments.tables.js';
+import type { PurchaseIntentStrategiesTable } from '../modules/purchase-intents/strategies.tables.js';
+import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from '../modules/purchase-intents/intents.tables.js';
 import type { PayoutsTable } from '../modules/payouts/payouts.tables.js';
 import type { TicketShieldUnlocksTable } from '../modules/ticket-shield/ticket-shield.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
@@ -48,4 +50,7 @@ export interface DB {
   payments: PaymentsTable;
   payouts: PayoutsTable;
   ticket_shield_unlocks: TicketShieldUnlocksTable;
+  purchase_intent_strategies: PurchaseIntentStrategiesTable;
+  purchase_intents: PurchaseIntentsTable;
+  purchase_intent_lines: PurchaseIntentLinesTable;
 }

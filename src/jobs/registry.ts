@@ -1,5 +1,6 @@
 import type { Deps } from '../app/deps.js';
 import { registerMarketplaceJobs } from '../flows/marketplace-jobs.js';
+import { registerPurchaseIntentJobs } from '../modules/purchase-intents/index.js';
 import { registerAuthTokenJobs } from '../modules/auth-tokens/index.js';
 import { registerIdempotencyJobs } from '../modules/idempotency/index.js';
 import { registerRateLimitJobs } from '../modules/rate-limits/index.js';
@@ -16,4 +17,5 @@ export function registerJobs(deps: Deps): void {
   registerTicketShieldJobs(deps);
   registerAuthTokenJobs(deps);
   registerMarketplaceJobs(deps);
+  registerPurchaseIntentJobs(deps);
 }

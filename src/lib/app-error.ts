@@ -65,6 +65,9 @@ export const ERROR_CODES = {
   // Marketplace URL endpoints (SPEC §4, §5)
   RETURN_TO_NOT_ALLOWED: 400,
   ORDER_NOT_FOUND: 404,
+  // Purchase intents (SPEC §7)
+  PURCHASE_INTENT_NOT_FOUND: 404,
+  NOT_ENOUGH_AVAILABILITY: 400,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;

@@ -43,4 +43,6 @@ export const ID_PREFIX = {
   order: 'ord',
   payment: 'pay',
   payout: 'po',
+  purchaseIntent: 'pi',
+  piStrategy: 'pis',
 } as const;

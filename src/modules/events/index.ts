@@ -10,3 +10,4 @@ export { parseOffsetDateTime } from './events.dates.js';
 export { governingShield, hasShieldRules, shieldUnlockAt, type GoverningShield, type ShieldRule } from './rules.shield.js';
 export { upsertRulesInTx } from './rules.service.js';
 export type { RuleItemBody } from './rules.schemas.js';
+export { lockTicketOptionCapacity } from './capacity.repository.js';

@@ -10,3 +10,5 @@ export { findOrderTicketRefs, findTicketRef, type TicketRef } from './tickets.lo
 export { findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted, transferResoldTickets, type ResaleTicket } from './tickets.resale.js';
 export { onTicketsLeaveMarket, type MarketExitHook, type MarketExitReason } from './tickets.market-hooks.js';
 export { AccessShield, findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets, type DueCell, type ShieldCell } from './access-shield.js';
+export { countLiveTicketsOfOption } from './tickets.capacity.js';
+export { invalidateTicketsOfIntent, issueTicketsForIntent, type IntentTicketLine, type IssueForIntent } from './tickets.issue.js';

@@ -9,3 +9,4 @@ export {
   type WebhookFamily,
   type WebhookMessage,
 } from './webhooks.service.js';
+export { emitPurchaseIntentWebhook, type PurchaseIntentWebhookType } from './pi-webhooks.service.js';

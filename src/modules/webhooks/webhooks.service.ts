@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.js';
 import { signWebhook } from '../../lib/signing.js';
 import { transition, type StateMachine } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { isPurchaseIntentEventType, signVivenu } from './pi-webhooks.signing.js';
 import { webhooksRepository as repo, type DeliveryRow, type EndpointRow } from './webhooks.repository.js';
 
 export const DELIVER_JOB = 'webhook-deliver';
@@ -202,6 +203,7 @@ async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date): Pr
         'encore-event-id': delivery.message_id,
         'encore-delivery-id': delivery.id,
         'encore-signature': signWebhook(endpoint.secret, delivery.body, unix),
+        ...(isPurchaseIntentEventType(delivery.event_type) ? { 'x-vivenu-signature': signVivenu(endpoint.secret, delivery.body) } : {}),
       },
       body: delivery.body,
       redirect: 'manual',

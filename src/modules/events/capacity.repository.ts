@@ -1,0 +1,25 @@
+import type { Executor } from '../../db/tx.js';
+import { eventsRepository } from './events.repository.js';
+
+/**
+ * Locks one ticket option of a show (`SELECT … FOR UPDATE`) and returns its capacity (null =
+ * unlimited), or undefined when the show has no such option. Whoever sells against a capacity —
+ * purchase intents today — takes this lock first, so concurrent reservations of one option are
+ * serialised and never overshoot; callers with several options lock them in sorted order.
+ */
+export async function lockTicketOptionCapacity(
+  tx: Executor,
+  tenantId: string,
+  showPk: string,
+  ticketOptionId: string,
+): Promise<{ capacity: number | null } | undefined> {
+  await eventsRepository.setLockTimeout(tx);
+  return tx
+    .selectFrom('ticket_options')
+    .select('capacity')
+    .where('tenant_id', '=', tenantId)
+    .where('show_pk', '=', showPk)
+    .where('ticket_option_id', '=', ticketOptionId)
+    .forUpdate()
+    .executeTakeFirst();
+}
