@@ -9,7 +9,7 @@
 import os from 'node:os';
 import type pg from 'pg';
 import { cpuProbe, cpuText, dataOf, sampleWaits, waitsText, createEvent, createListings, createTickets, httpClient, invariantViolations, openDb, percentile, pool, type Client } from './lib/marketplace.js';
-import { findPgbench, runPgbench, type PgbenchResult } from './lib/pgbench.js';
+import { pgbenchReference, type PgbenchResult } from './lib/pgbench.js';
 import type { Benchmark, BenchReport, Metric } from './lib/report.js';
 import { table } from './lib/report.js';
 import { createTenant, startEncore, tempDataDir } from './lib/servers.js';
@@ -153,17 +153,7 @@ export const onsaleRaceBench: Benchmark = {
         violations.push(...(await invariantViolations(db, tenantId)));
         problems.push(...violations);
 
-        const binary = findPgbench();
-        if (!binary) pgbenchNote = 'skipped: no /usr/lib/postgresql/*/bin/pgbench on this machine';
-        else {
-          try {
-            pgbench = await runPgbench({ binary, dataDir: data.dir, clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, durationS: PGBENCH_SECONDS, log: opts.log });
-            if (pgbench.problems.length) problems.push(`pgbench reference: ${pgbench.problems.join('; ')}`);
-          } catch (err) {
-            pgbenchNote = `failed: ${(err as Error).message}`;
-            problems.push(`pgbench reference: ${(err as Error).message}`);
-          }
-        }
+        ({ result: pgbench, note: pgbenchNote } = await pgbenchReference(data.dir, { clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, durationS: PGBENCH_SECONDS, log: opts.log }, problems));
       } finally {
         client.close();
         await db.end();

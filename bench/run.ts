@@ -14,10 +14,11 @@ import { describeMachine, machine, section, summaryTable, writeBenchmarksFile, t
 import { memoryBench } from './memory.bench.js';
 import { onsaleRaceBench } from './onsale-race.bench.js';
 import { purchaseBench } from './purchase.bench.js';
+import { purchaseIntentsBench } from './purchase-intents.bench.js';
 import { startupBench } from './startup.bench.js';
 import { ticketsIngestBench } from './tickets-ingest.bench.js';
 
-const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench];
+const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench, purchaseIntentsBench];
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

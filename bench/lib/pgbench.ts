@@ -194,3 +194,25 @@ export async function runPgbench(opts: PgbenchOptions): Promise<PgbenchResult> {
   }
   return result;
 }
+
+/**
+ * The `pgbench -N` reference of the race benchmarks, run against the server's own embedded
+ * PostgreSQL after the measured rounds; a missing binary or a failed run is a note, and a failure
+ * also a problem of the run.
+ */
+export async function pgbenchReference(
+  dataDir: string,
+  opts: { clients: number; threads: number; durationS: number; log: (line: string) => void },
+  problems: string[],
+): Promise<{ result: PgbenchResult | undefined; note: string }> {
+  const binary = findPgbench();
+  if (!binary) return { result: undefined, note: 'skipped: no /usr/lib/postgresql/*/bin/pgbench on this machine' };
+  try {
+    const result = await runPgbench({ binary, dataDir, clients: opts.clients, threads: opts.threads, durationS: opts.durationS, log: opts.log });
+    if (result.problems.length) problems.push(`pgbench reference: ${result.problems.join('; ')}`);
+    return { result, note: '' };
+  } catch (err) {
+    problems.push(`pgbench reference: ${(err as Error).message}`);
+    return { result: undefined, note: `failed: ${(err as Error).message}` };
+  }
+}
