@@ -19,6 +19,7 @@ import { authTokensRoutes } from '../modules/auth-tokens/index.js';
 import { marketplaceUrlsRoutes } from '../modules/marketplace-urls/index.js';
 import { webhooksRoutes } from '../modules/webhooks/index.js';
 import { purchaseIntentRoutes, strategiesRoutes } from '../modules/purchase-intents/index.js';
+import { publicPurchaseIntentRoutes } from '../modules/purchase-intents/intents.public.routes.js';
 import type { Deps } from './deps.js';
 
 export type App = FastifyInstance;
@@ -115,6 +116,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(authTokensRoutes(deps), { prefix: '/v1' });
   await app.register(strategiesRoutes(deps), { prefix: '/api/purchaseintents' });
   await app.register(purchaseIntentRoutes(deps));
+  await app.register(publicPurchaseIntentRoutes(deps));
 
   await app.ready();
   return app;

@@ -10,6 +10,8 @@ import * as m0008 from './migrations/0008-one-time-tokens.js';
 import * as m0009 from './migrations/0009-ticket-shield.js';
 import * as m0010 from './migrations/0010-purchase-intent-strategies.js';
 import * as m0011 from './migrations/0011-purchase-intents.js';
+import * as m0012 from './migrations/0012-purchase-intent-payments.js';
+import * as m0013 from './migrations/0013-purchase-intent-mail.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +26,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-ticket-shield': m0009,
   '0010-purchase-intent-strategies': m0010,
   '0011-purchase-intents': m0011,
+  '0012-purchase-intent-payments': m0012,
+  '0013-purchase-intent-mail': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -16,6 +16,8 @@ import type { BuyIntentionItemsTable, BuyIntentionsTable, OrderItemsTable, Order
 import type { PaymentsTable } from '../modules/payments/payments.tables.js';
 import type { PurchaseIntentStrategiesTable } from '../modules/purchase-intents/strategies.tables.js';
 import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from '../modules/purchase-intents/intents.tables.js';
+import type { PurchaseIntentPaymentPartsTable, PurchaseIntentPaymentsTable } from '../modules/purchase-intents/intents.public.tables.js';
+import type { PurchaseIntentMailsTable, PurchaseIntentSeatsTable } from '../modules/purchase-intents/intents.ops.tables.js';
 import type { PayoutsTable } from '../modules/payouts/payouts.tables.js';
 import type { TicketShieldUnlocksTable } from '../modules/ticket-shield/ticket-shield.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
@@ -53,4 +55,8 @@ export interface DB {
   purchase_intent_strategies: PurchaseIntentStrategiesTable;
   purchase_intents: PurchaseIntentsTable;
   purchase_intent_lines: PurchaseIntentLinesTable;
+  purchase_intent_payments: PurchaseIntentPaymentsTable;
+  purchase_intent_payment_parts: PurchaseIntentPaymentPartsTable;
+  purchase_intent_mails: PurchaseIntentMailsTable;
+  purchase_intent_seats: PurchaseIntentSeatsTable;
 }

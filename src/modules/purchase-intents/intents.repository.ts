@@ -21,7 +21,9 @@ export const intentsRepository = {
   },
 
   async insertLines(ex: Executor, rows: Insertable<PurchaseIntentLinesTable>[]): Promise<void> {
-    if (rows.length > 0) await ex.insertInto('purchase_intent_lines').values(rows).execute();
+    if (rows.length === 0) return;
+    await ex.insertInto('purchase_intent_lines').values(rows).execute();
+    for (const intentId of new Set(rows.map((r) => r.intent_id))) await syncLines(ex, rows[0]!.tenant_id, intentId);
   },
 
   async find(ex: Executor, tenantId: string, id: string): Promise<IntentRow | undefined> {
@@ -34,13 +36,15 @@ export const intentsRepository = {
   },
 
   async update(ex: Executor, tenantId: string, id: string, set: Updateable<PurchaseIntentsTable>): Promise<IntentRow> {
-    return ex
+    const row = await ex
       .updateTable('purchase_intents')
       .set(set)
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (set.status !== undefined || set.tickets_issued !== undefined || set.expires_at !== undefined) await syncLines(ex, tenantId, id);
+    return row;
   },
 
   /**
@@ -49,15 +53,13 @@ export const intentsRepository = {
    */
   async sumOpenReservations(ex: Executor, tenantId: string, showPk: string, ticketOptionId: string, now: Date): Promise<number> {
     const row = await ex
-      .selectFrom('purchase_intent_lines as l')
-      .innerJoin('purchase_intents as i', (j) => j.onRef('i.tenant_id', '=', 'l.tenant_id').onRef('i.id', '=', 'l.intent_id'))
-      .select(sql<string>`coalesce(sum(l.amount), 0)`.as('n'))
-      .where('l.tenant_id', '=', tenantId)
-      .where('l.show_pk', '=', showPk)
-      .where('l.ticket_option_id', '=', ticketOptionId)
-      .where('i.status', '=', 'new')
-      .where('i.tickets_issued', '=', false)
-      .where((eb) => eb.or([eb('i.expires_at', 'is', null), eb('i.expires_at', '>', now)]))
+      .selectFrom('purchase_intent_lines')
+      .select(sql<string>`coalesce(sum(amount), 0)`.as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('show_pk', '=', showPk)
+      .where('ticket_option_id', '=', ticketOptionId)
+      .where('holding', '=', true)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   },
@@ -72,6 +74,67 @@ export const intentsRepository = {
       .orderBy('expires_at')
       .limit(limit)
       .execute();
+  },
+
+  /**
+   * Holds a seat of a show for `intentId` and returns the intent holding it afterwards. A holder that
+   * is canceled, or still `new` but past its `expiresAt` (not swept yet), is displaced; a complete
+   * one keeps it (the seat is sold). The primary key (tenant, show, seat) makes parallel holds wait
+   * for each other and lets only one win.
+   */
+  async holdSeat(ex: Executor, tenantId: string, showPk: string, seatId: string, intentId: string, now: Date): Promise<string> {
+    const inserted = await ex
+      .insertInto('purchase_intent_seats')
+      .values({ tenant_id: tenantId, show_pk: showPk, seat_id: seatId, intent_id: intentId, created_at: now })
+      .onConflict((oc) => oc.columns(['tenant_id', 'show_pk', 'seat_id']).doNothing())
+      .returning('intent_id')
+      .executeTakeFirst();
+    if (inserted) return inserted.intent_id;
+    const holder = await ex
+      .selectFrom('purchase_intent_seats as s')
+      .innerJoin('purchase_intents as i', (j) => j.onRef('i.tenant_id', '=', 's.tenant_id').onRef('i.id', '=', 's.intent_id'))
+      .select(['s.intent_id', 'i.status', 'i.expires_at'])
+      .where('s.tenant_id', '=', tenantId)
+      .where('s.show_pk', '=', showPk)
+      .where('s.seat_id', '=', seatId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const live = holder.status === 'complete' || (holder.status === 'new' && (holder.expires_at === null || holder.expires_at > now));
+    if (holder.intent_id === intentId || live) return holder.intent_id;
+    await ex
+      .updateTable('purchase_intent_seats')
+      .set({ intent_id: intentId, created_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('show_pk', '=', showPk)
+      .where('seat_id', '=', seatId)
+      .execute();
+    return intentId;
+  },
+
+  /** Releases the seats an intent holds, all of them or all but `keep`. */
+  async releaseSeats(ex: Executor, tenantId: string, intentId: string, keep: string[] = []): Promise<void> {
+    let q = ex.deleteFrom('purchase_intent_seats').where('tenant_id', '=', tenantId).where('intent_id', '=', intentId);
+    if (keep.length > 0) q = q.where('seat_id', 'not in', keep);
+    await q.execute();
+  },
+
+  async seatsOf(ex: Executor, tenantId: string, intentId: string): Promise<string[]> {
+    const rows = await ex.selectFrom('purchase_intent_seats').select('seat_id').where('tenant_id', '=', tenantId).where('intent_id', '=', intentId).orderBy('seat_id').execute();
+    return rows.map((r) => r.seat_id);
+  },
+
+  /** Replaces an intent's availability lines (amount per ticket option) with the cart's. */
+  async replaceLines(ex: Executor, tenantId: string, intentId: string, showPk: string, wanted: Map<string, { amount: number }>): Promise<void> {
+    await ex.deleteFrom('purchase_intent_lines').where('tenant_id', '=', tenantId).where('intent_id', '=', intentId).execute();
+    const rows = [...wanted].filter(([, w]) => w.amount > 0).map(([optionId, w]) => ({ tenant_id: tenantId, intent_id: intentId, show_pk: showPk, ticket_option_id: optionId, amount: w.amount }));
+    if (rows.length > 0) {
+      await ex.insertInto('purchase_intent_lines').values(rows).execute();
+      await syncLines(ex, tenantId, intentId);
+    }
+  },
+
+  async insertMail(ex: Executor, row: { tenant_id: string; id: string; intent_id: string; recipient: string; template: string; payload: string; created_at: Date }): Promise<void> {
+    await ex.insertInto('purchase_intent_mails').values({ ...row, status: 'PENDING', sent_at: null }).execute();
   },
 
   /** Oldest first (ids sort by creation time), so paging is stable while intents are added. */
@@ -99,3 +162,12 @@ export const intentsRepository = {
     return { rows, total: Number(total.n) };
   },
 };
+
+/** The intent's holding state copied onto its lines (what the capacity check reads). */
+async function syncLines(ex: Executor, tenantId: string, intentId: string): Promise<void> {
+  await sql`
+    UPDATE purchase_intent_lines l
+    SET holding = (i.status = 'new' AND NOT i.tickets_issued), expires_at = i.expires_at
+    FROM purchase_intents i
+    WHERE i.tenant_id = ${tenantId} AND i.id = ${intentId} AND l.tenant_id = i.tenant_id AND l.intent_id = i.id`.execute(ex);
+}

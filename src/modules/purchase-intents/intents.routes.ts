@@ -14,6 +14,7 @@ import {
   type CreateIntentBody,
   type PatchIntentBody,
 } from './intents.schemas.js';
+import { purchaseIntentOpsRoutes } from './intents.ops.routes.js';
 import { cancelIntent, createIntent, getIntent, listIntents, searchIntent, setApproval, updateIntent } from './intents.service.js';
 
 const TAGS = ['Purchase intents'];
@@ -101,5 +102,8 @@ export function purchaseIntentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         response: { 200: IntentResource, ...ERRORS },
       },
     }, async (req) => setApproval(deps, actorOf(req), req.params.id, req.body as ApprovalBody));
+
+    // History, reservation mail, create-tickets, split and items: same auth hook (registered after it).
+    await app.register(purchaseIntentOpsRoutes(deps));
   };
 }

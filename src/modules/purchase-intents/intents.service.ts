@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Updateable } from 'kysely';
 import type { Deps } from '../../app/deps.js';
 import { pgErrorCode, withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
@@ -7,27 +8,29 @@ import { toMinor } from '../../lib/money.js';
 import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { findShow, lockTicketOptionCapacity, type EventRecord, type ShowRecord } from '../events/index.js';
+import { emitPurchaseIntentWebhook, type PurchaseIntentWebhookType } from '../webhooks/index.js';
 import { countLiveTicketsOfOption, invalidateTicketsOfIntent, issueTicketsForIntent, type IntentTicketLine } from '../tickets/index.js';
 import { intentView, type HistoryItem, type HistoryType, type IntentRow, type StoredItem } from './intents.model.js';
 import { intentsRepository as repo } from './intents.repository.js';
 import type { ApprovalBody, CartItemBody, CreateIntentBody, ListQuery, PatchIntentBody } from './intents.schemas.js';
 import { APPROVAL_STATES, INTENT_STATES } from './intents.states.js';
+import type { PurchaseIntentsTable } from './intents.tables.js';
 import { DEFAULT_STRATEGY, expiryOf, type StrategyRecord } from './intents.strategy.js';
 import { getStrategyForTenant as findStrategy } from './strategies.service.js';
 
-export type IntentDeps = Pick<Deps, 'db' | 'clock'>;
+export type IntentDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
 export type IntentView = Record<string, unknown>;
 
-function notFound(id: string): AppError {
+export function notFound(id: string): AppError {
   return new AppError('PURCHASE_INTENT_NOT_FOUND', `purchase intent ${id} not found`);
 }
 
-function historyItem(type: HistoryType, actor: Actor, at: Date, data: Record<string, unknown> = {}): HistoryItem {
+export function historyItem(type: HistoryType, actor: Actor, at: Date, data: Record<string, unknown> = {}): HistoryItem {
   return { type, date: at.toISOString(), userId: actor.keyId ?? null, data };
 }
 
 /** `eventId` names one show (SPEC §7): an Encore show id, or a one-show event's externalReferenceId. */
-async function resolveShow(ex: Executor, tenantId: string, eventId: string): Promise<{ event: EventRecord; show: ShowRecord }> {
+export async function resolveShow(ex: Executor, tenantId: string, eventId: string): Promise<{ event: EventRecord; show: ShowRecord }> {
   let found: { event: EventRecord; show: ShowRecord } | undefined;
   try {
     found = eventId.startsWith(`${ID_PREFIX.show}_`)
@@ -62,7 +65,7 @@ async function resolveStrategy(ex: Executor, tenantId: string, body: CreateInten
   return undefined;
 }
 
-function storeItem(item: CartItemBody | CreateIntentBody['tickets'][number], defaultType: string, currency: string, field: string, at: Date): StoredItem {
+export function storeItem(item: CartItemBody | CreateIntentBody['tickets'][number], defaultType: string, currency: string, field: string, at: Date): StoredItem {
   const { price, netPrice, ...rest } = item;
   if (price < 0) throw new AppError('VALIDATION_ERROR', `${field}.price must not be negative`, { field: `${field}.price` });
   return {
@@ -81,7 +84,7 @@ function storeItem(item: CartItemBody | CreateIntentBody['tickets'][number], def
  * The lock serialises every checking create of an option; READ COMMITTED gives each count a fresh
  * snapshot taken after the previous holder committed, so parallel intents never overshoot.
  */
-async function checkAvailability(tx: Tx, tenantId: string, showPk: string, wanted: Map<string, { amount: number; index: number }>, now: Date): Promise<void> {
+export async function checkAvailability(tx: Tx, tenantId: string, showPk: string, wanted: Map<string, { amount: number; index: number }>, now: Date): Promise<void> {
   for (const optionId of [...wanted.keys()].sort()) {
     const { amount, index } = wanted.get(optionId)!;
     let locked: { capacity: number | null } | undefined;
@@ -106,7 +109,7 @@ async function checkAvailability(tx: Tx, tenantId: string, showPk: string, wante
 }
 
 /** A stored cart ticket → the tickets to issue for it (a seat, `_type` 6, becomes `props.seating`). */
-function ticketLine(item: StoredItem): IntentTicketLine {
+export function ticketLine(item: StoredItem): IntentTicketLine {
   const seating = item.seatingInfo as { _type?: number; rowName?: string | null; seatName?: string | null; sectionName?: string | null; gate?: string | null } | null | undefined;
   return {
     ticketOptionId: item.ticketTypeId as string,
@@ -116,6 +119,93 @@ function ticketLine(item: StoredItem): IntentTicketLine {
   };
 }
 
+/**
+ * A purchase-intent webhook (SPEC §7) in the caller's transaction, carrying the intent as the API
+ * shows it. Every change of an intent calls this; the public checkout announces completion with it.
+ */
+export async function announceIntent(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, type: PurchaseIntentWebhookType, intent: IntentView): Promise<void> {
+  await emitPurchaseIntentWebhook(tx, deps, tenantId, type, intent);
+}
+
+/** A seat's identity for holding (SPEC §7): the seating object's `_id`, else section/row/seat. */
+export function seatIdOf(info: unknown): string | undefined {
+  if (info === null || typeof info !== 'object') return undefined;
+  const s = info as { _type?: unknown; _id?: unknown; sectionName?: unknown; rowName?: unknown; seatName?: unknown; statusId?: unknown };
+  if (s._type !== 6) return undefined;
+  if (typeof s._id === 'string' && s._id !== '') return s._id;
+  const names = [s.sectionName, s.rowName, s.seatName].map((v) => (typeof v === 'string' ? v : ''));
+  if (names.some((v) => v !== '')) return names.join('/');
+  return typeof s.statusId === 'string' && s.statusId !== '' ? `status:${s.statusId}` : undefined;
+}
+
+/**
+ * Holds every seat (`_type` 6) of a cart for `intentId` (SPEC §7): once per show. A seat held by
+ * another open intent is a 400 naming it; a holder that is no longer `new` only keeps it when
+ * complete (the seat is sold); one canceled or past its `expiresAt` (not swept yet) is displaced. Seats this intent already holds stay held.
+ */
+export async function holdSeats(tx: Tx, tenantId: string, showPk: string, intentId: string, items: StoredItem[], now: Date, field = 'tickets'): Promise<void> {
+  const seen = new Set<string>();
+  for (const [i, item] of items.entries()) {
+    const seat = seatIdOf(item.seatingInfo);
+    if (seat === undefined) continue;
+    const at = `${field}[${i}].seatingInfo`;
+    if (seen.has(seat)) throw new AppError('VALIDATION_ERROR', `${at}: seat ${seat} appears twice in the cart`, { field: at });
+    seen.add(seat);
+    const holder = await repo.holdSeat(tx, tenantId, showPk, seat, intentId, now);
+    if (holder === intentId) continue;
+    throw new AppError('VALIDATION_ERROR', `${at}: seat ${seat} is already held by another purchase intent`, { field: at, details: { seat } });
+  }
+}
+
+/** A priced cart: stored items, the amount per ticket option, and the prices in minor units. */
+export interface Cart {
+  tickets: StoredItem[];
+  products: StoredItem[];
+  additionalItems: StoredItem[];
+  wanted: Map<string, { amount: number; index: number }>;
+  regular: number;
+  real: number;
+}
+
+/**
+ * Validates and prices a cart against one show (SPEC §7): each ticket's `ticketTypeId` must be a
+ * ticket option of the show; `regular` is the cart at list prices, `real` at the cart's prices.
+ */
+export function buildCart(
+  show: ShowRecord,
+  currency: string,
+  body: Pick<CreateIntentBody, 'tickets' | 'products' | 'additionalItems'>,
+  now: Date,
+): Cart {
+  if (body.tickets.length === 0) throw new AppError('VALIDATION_ERROR', 'tickets must hold at least one cart item', { field: 'tickets' });
+  const wanted = new Map<string, { amount: number; index: number }>();
+  let regular = 0;
+  let real = 0;
+  const tickets = body.tickets.map((t, i) => {
+    const option = show.ticketOptions.find((o) => o.ticketId === t.ticketTypeId);
+    if (!option) {
+      throw new AppError('UNKNOWN_REFERENCE', `tickets[${i}].ticketTypeId: show ${show.id} has no ticket type ${t.ticketTypeId}`, { field: `tickets[${i}].ticketTypeId` });
+    }
+    const stored = storeItem(t, 'ticket', currency, `tickets[${i}]`, now);
+    const prev = wanted.get(option.ticketId);
+    wanted.set(option.ticketId, { amount: (prev?.amount ?? 0) + stored.amount, index: prev?.index ?? i });
+    regular += option.priceMinor * stored.amount;
+    real += stored.priceMinor * stored.amount;
+    return stored;
+  });
+  const extras = [
+    ...(body.products ?? []).map((p, i) => storeItem(p, 'product', currency, `products[${i}]`, now)),
+    ...(body.additionalItems ?? []).map((a, i) => storeItem(a, 'additionalFee', currency, `additionalItems[${i}]`, now)),
+  ];
+  for (const x of extras) {
+    regular += x.priceMinor * x.amount;
+    real += x.priceMinor * x.amount;
+  }
+  const products = extras.slice(0, body.products?.length ?? 0);
+  const additionalItems = extras.slice(body.products?.length ?? 0);
+  return { tickets, products, additionalItems, wanted, regular, real };
+}
+
 export async function createIntent(deps: IntentDeps, actor: Actor, body: CreateIntentBody): Promise<IntentView> {
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
@@ -123,32 +213,7 @@ export async function createIntent(deps: IntentDeps, actor: Actor, body: CreateI
     const strategy = (await resolveStrategy(tx, actor.tenantId, body, event)) ?? DEFAULT_STRATEGY;
     const currency = event.currency;
 
-    if (body.tickets.length === 0) throw new AppError('VALIDATION_ERROR', 'tickets must hold at least one cart item', { field: 'tickets' });
-    const wanted = new Map<string, { amount: number; index: number }>();
-    let regular = 0;
-    let real = 0;
-    const tickets = body.tickets.map((t, i) => {
-      const option = show.ticketOptions.find((o) => o.ticketId === t.ticketTypeId);
-      if (!option) {
-        throw new AppError('UNKNOWN_REFERENCE', `tickets[${i}].ticketTypeId: show ${show.id} has no ticket type ${t.ticketTypeId}`, { field: `tickets[${i}].ticketTypeId` });
-      }
-      const stored = storeItem(t, 'ticket', currency, `tickets[${i}]`, now);
-      const prev = wanted.get(option.ticketId);
-      wanted.set(option.ticketId, { amount: (prev?.amount ?? 0) + stored.amount, index: prev?.index ?? i });
-      regular += option.priceMinor * stored.amount;
-      real += stored.priceMinor * stored.amount;
-      return stored;
-    });
-    const extras = [
-      ...(body.products ?? []).map((p, i) => storeItem(p, 'product', currency, `products[${i}]`, now)),
-      ...(body.additionalItems ?? []).map((a, i) => storeItem(a, 'additionalFee', currency, `additionalItems[${i}]`, now)),
-    ];
-    for (const x of extras) {
-      regular += x.priceMinor * x.amount;
-      real += x.priceMinor * x.amount;
-    }
-    const products = extras.slice(0, body.products?.length ?? 0);
-    const additionalItems = extras.slice(body.products?.length ?? 0);
+    const { tickets, products, additionalItems, wanted, regular, real } = buildCart(show, currency, body, now);
 
     if (strategy.availabilityStrategy.checkAvailability) await checkAvailability(tx, actor.tenantId, show.id, wanted, now);
 
@@ -193,6 +258,7 @@ export async function createIntent(deps: IntentDeps, actor: Actor, body: CreateI
       tx,
       [...wanted].map(([optionId, w]) => ({ tenant_id: actor.tenantId, intent_id: id, show_pk: show.id, ticket_option_id: optionId, amount: w.amount })),
     );
+    await holdSeats(tx, actor.tenantId, show.id, id, tickets, now);
     if (createTickets) {
       await issueTicketsForIntent(
         tx,
@@ -211,7 +277,9 @@ export async function createIntent(deps: IntentDeps, actor: Actor, body: CreateI
       );
     }
     await recordAudit(tx, actor, { action: 'purchaseIntent.created', entityType: 'purchaseIntent', entityId: id, after: { status: 'new', approvalStatus: row.approval_status } }, now);
-    return intentView(row);
+    const view = intentView(row);
+    await announceIntent(tx, deps, actor.tenantId, 'purchaseIntent.created', view);
+    return view;
   });
 }
 
@@ -221,7 +289,7 @@ export async function getIntent(deps: IntentDeps, tenantId: string, id: string):
   return intentView(row);
 }
 
-function parseDate(value: string | undefined, field: string): Date | undefined {
+export function parseDate(value: string | undefined, field: string): Date | undefined {
   if (value === undefined) return undefined;
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) throw new AppError('VALIDATION_ERROR', `${field} is not an ISO timestamp`, { field });
@@ -249,19 +317,31 @@ export async function searchIntent(deps: IntentDeps, tenantId: string, id: strin
   return intentView(row);
 }
 
-/** Lock, check, change, append history, bump `__v`, audit: the frame of every change. */
-async function changeIntent(
+/** What one change of an intent does: its columns, history entries, audit action and webhook. */
+export interface IntentChange {
+  set: Omit<Updateable<PurchaseIntentsTable>, 'history' | 'version' | 'updated_at'>;
+  history: HistoryItem[];
+  action: string;
+  /** The webhook announcing it (default `purchaseIntent.updated`). */
+  webhook?: PurchaseIntentWebhookType;
+}
+
+/**
+ * Lock, check, change, append history, bump `__v`, audit, announce (webhook in the same
+ * transaction): the frame of every change of an existing intent.
+ */
+export async function changeIntent(
   deps: IntentDeps,
   actor: Actor,
   id: string,
-  change: (row: IntentRow, now: Date) => { set: Partial<Pick<IntentRow, 'status' | 'approval_status' | 'rejection_reason' | 'expires_at'>>; history: HistoryItem[]; action: string },
+  change: (row: IntentRow, now: Date, tx: Tx) => IntentChange | Promise<IntentChange>,
   after?: (tx: Tx, row: IntentRow, now: Date) => Promise<void>,
 ): Promise<IntentView> {
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const row = await repo.lock(tx, actor.tenantId, id);
     if (!row) throw notFound(id);
-    const { set, history, action } = change(row, now);
+    const { set, history, action, webhook } = await change(row, now, tx);
     // Nothing asked to change: no new version, no history entry.
     if (history.length === 0) return intentView(row);
     const updated = await repo.update(tx, actor.tenantId, id, {
@@ -277,11 +357,13 @@ async function changeIntent(
       now,
     );
     if (after) await after(tx, updated, now);
-    return intentView(updated);
+    const view = intentView(updated);
+    await announceIntent(tx, deps, actor.tenantId, webhook ?? 'purchaseIntent.updated', view);
+    return view;
   });
 }
 
-function requireNew(row: IntentRow, what: string): void {
+export function requireNew(row: IntentRow, what: string): void {
   if (row.status !== 'new') {
     throw new AppError('INVALID_STATE_TRANSITION', `cannot ${what}: purchase intent ${row.id} is ${row.status}`, { details: { status: row.status } });
   }
@@ -304,8 +386,14 @@ export async function cancelIntent(deps: IntentDeps, actor: Actor, id: string): 
       throw new AppError('INVALID_STATE_TRANSITION', `purchase intent ${row.id} cannot be canceled: ${reason}`, { details: { status: row.status } });
     }
     // Canceled intents no longer count in availability: their places are released with this commit.
-    return { set: { status: transition(INTENT_STATES, 'purchase intent', row.status, 'canceled') }, history: [historyItem('purchaseIntent.canceled', actor, now)], action: 'purchaseIntent.canceled' };
+    return {
+      set: { status: transition(INTENT_STATES, 'purchase intent', row.status, 'canceled') },
+      history: [historyItem('purchaseIntent.canceled', actor, now)],
+      action: 'purchaseIntent.canceled',
+      webhook: 'purchaseIntent.cancelled',
+    };
   }, async (tx, row, now) => {
+    await repo.releaseSeats(tx, actor.tenantId, row.id);
     if (row.tickets_issued) await invalidateTicketsOfIntent(tx, actor, row.id, 'purchaseIntent.canceled', now);
   });
 }
@@ -330,6 +418,7 @@ export async function setApproval(deps: IntentDeps, actor: Actor, id: string, bo
       set: { approval_status: to, rejection_reason: to === 'rejected' ? (body.rejectionReason ?? null) : null },
       history: [historyItem(type, actor, now, data)],
       action: type,
+      webhook: type === 'purchaseIntent.approved' ? 'purchaseIntent.approved' : type === 'purchaseIntent.rejected' ? 'purchaseIntent.rejected' : 'purchaseIntent.updated',
     };
   });
 }
@@ -350,14 +439,16 @@ export async function expireDueIntents(deps: IntentDeps, limit = 500): Promise<s
       const now = deps.clock.now();
       const row = await repo.lock(tx, tenantId, id);
       if (!row || row.status !== 'new' || row.expires_at === null || row.expires_at > now) return false;
-      await repo.update(tx, tenantId, id, {
+      const updated = await repo.update(tx, tenantId, id, {
         status: transition(INTENT_STATES, 'purchase intent', row.status, 'canceled'),
         history: JSON.stringify([...(row.history as HistoryItem[]), historyItem('purchaseIntent.expired', actor, now, { expiresAt: row.expires_at.toISOString() })]),
         version: row.version + 1,
         updated_at: now,
       });
+      await repo.releaseSeats(tx, tenantId, id);
       if (row.tickets_issued) await invalidateTicketsOfIntent(tx, actor, id, 'purchaseIntent.expired', now);
       await recordAudit(tx, actor, { action: 'purchaseIntent.expired', entityType: 'purchaseIntent', entityId: id, before: { status: 'new' }, after: { status: 'canceled' } }, now);
+      await announceIntent(tx, deps, tenantId, 'purchaseIntent.expired', intentView(updated));
       return true;
     });
     if (done) expired.push(id);

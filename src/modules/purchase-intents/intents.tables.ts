@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Json<T> = ColumnType<T, T | string, T | string>;
 
@@ -56,4 +56,7 @@ export interface PurchaseIntentLinesTable {
   show_pk: string;
   ticket_option_id: string;
   amount: number;
+  /** Kept in step with the intent by the repository (see migration 0011). */
+  holding: Generated<boolean>;
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

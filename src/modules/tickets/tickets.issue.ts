@@ -109,3 +109,25 @@ export async function invalidateTicketsOfIntent(tx: Tx, actor: Actor, intentId: 
   }
   return changed;
 }
+
+/**
+ * A purchase intent was paid (SPEC §7): its RESERVED tickets become VALID and their access code is
+ * UNLOCKED. Tickets in any other state are left as they are. Returns the count.
+ */
+export async function validateTicketsOfIntent(tx: Tx, actor: Actor, intentId: string, at: Date): Promise<number> {
+  if (!TICKET_STATES.RESERVED.includes('VALID')) return 0;
+  const rows = await tx
+    .updateTable('tickets')
+    .set({ status: 'VALID', status_reason: null, access_status: 'UNLOCKED', updated_at: at })
+    .where('tenant_id', '=', actor.tenantId)
+    .where('order_id', '=', intentId)
+    .where('ticket_id', 'like', `${intentId}-%`)
+    .where('status', '=', 'RESERVED')
+    .returning('ticket_id')
+    .execute();
+  await recordTicketHistoryMany(
+    tx,
+    rows.map((r) => ({ tenantId: actor.tenantId, ticketId: r.ticket_id, kind: 'UPDATED' as const, actor, data: { purchaseIntentId: intentId, status: 'VALID', reason: 'purchaseIntent.completed' }, at })),
+  );
+  return rows.length;
+}
