@@ -5,7 +5,7 @@ import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { toMajor } from '../../lib/money.js';
 import type { Actor } from '../audit/index.js';
 import { findShow, type EventRecord, type ShowRecord } from '../events/index.js';
-import { issueTicketsForIntent, recordTicketHistoryMany } from '../tickets/index.js';
+import { invalidateTicketsOfIntent, issueTicketsForIntent, lockIssuedTicketsOfIntent } from '../tickets/index.js';
 import { intentView, type HistoryItem, type IntentRow, type StoredItem } from './intents.model.js';
 import { intentsRepository as repo } from './intents.repository.js';
 import type { CartItemBody, CartTicketBody } from './intents.schemas.js';
@@ -235,25 +235,11 @@ export async function replaceItems(deps: IntentDeps, actor: Actor, id: string, b
   });
 }
 
-interface IssuedTicket {
-  ticket_id: string;
-  ticket_option_id: string;
-  status: string;
-  price_minor: number;
-}
+type IssuedTicket = Awaited<ReturnType<typeof lockIssuedTicketsOfIntent>>[number];
 
 /** The issued tickets of an intent in issue order (`${intentId}-1`, `-2`, …): what ranges index. */
 async function issuedTickets(tx: Tx, tenantId: string, intentId: string): Promise<IssuedTicket[]> {
-  const rows = await tx
-    .selectFrom('tickets')
-    .select(['ticket_id', 'ticket_option_id', 'status', 'price_minor'])
-    .where('tenant_id', '=', tenantId)
-    .where('order_id', '=', intentId)
-    .where('ticket_id', 'like', `${intentId}-%`)
-    .forUpdate()
-    .execute();
-  const n = (t: { ticket_id: string }): number => Number(t.ticket_id.slice(intentId.length + 1));
-  return (rows as IssuedTicket[]).sort((a, b) => n(a) - n(b));
+  return lockIssuedTicketsOfIntent(tx, tenantId, intentId);
 }
 
 /**
@@ -291,15 +277,7 @@ export async function amendItems(deps: IntentDeps, actor: Actor, id: string, bod
       }
     }
     const chosen = [...picked].sort((a, b) => a - b).map((k) => issued[k]!);
-    for (const [from, to] of [['RESERVED', 'INVALID'], ['VALID', 'CANCELLED']] as const) {
-      const ids = chosen.filter((t) => t.status === from).map((t) => t.ticket_id);
-      if (ids.length === 0) continue;
-      await tx.updateTable('tickets').set({ status: to, status_reason: 'purchaseIntent.itemsAmended', updated_at: now }).where('tenant_id', '=', actor.tenantId).where('ticket_id', 'in', ids).execute();
-      await recordTicketHistoryMany(
-        tx,
-        ids.map((ticketId) => ({ tenantId: actor.tenantId, ticketId, kind: 'CANCELLED' as const, actor, data: { purchaseIntentId: row.id, status: to, reason: 'purchaseIntent.itemsAmended' }, at: now })),
-      );
-    }
+    await invalidateTicketsOfIntent(tx, actor, row.id, 'purchaseIntent.itemsAmended', now, chosen.map((t) => t.ticket_id));
     // One place less per invalidated ticket, from the cart items of its ticket option (last first).
     const tickets = (row.tickets as StoredItem[]).map((t) => ({ ...t }));
     for (const t of chosen) {

@@ -54,6 +54,11 @@ export const publicIntentsRepository = {
     return payment;
   },
 
+  /** Payments left PROCESSING since before `before` (their process died mid-charge), any tenant. */
+  async stuckPayments(ex: Executor, before: Date, limit: number): Promise<IntentPaymentRow[]> {
+    return ex.selectFrom('purchase_intent_payments').selectAll().where('status', '=', 'PROCESSING').where('updated_at', '<', before).orderBy('updated_at').limit(limit).execute();
+  },
+
   async findPayment(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<IntentPaymentRow | undefined> {
     let q = ex.selectFrom('purchase_intent_payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
     if (opts.lock) q = q.forUpdate();

@@ -355,14 +355,7 @@ export const STUCK_INTENT_PAYMENT_MS = 2 * 60 * 1000;
  */
 export async function reconcileStuckIntentPayments(deps: PublicDeps, limit = 100): Promise<number> {
   const before = new Date(deps.clock.now().getTime() - STUCK_INTENT_PAYMENT_MS);
-  const stuck = await deps.db
-    .selectFrom('purchase_intent_payments')
-    .selectAll()
-    .where('status', '=', 'PROCESSING')
-    .where('updated_at', '<', before)
-    .orderBy('updated_at')
-    .limit(limit)
-    .execute();
+  const stuck = await pub.stuckPayments(deps.db, before, limit);
   const provider = paymentProvider(deps.config);
   for (const p of stuck) {
     const found = await provider.retrieve({ paymentId: p.id, cardLast4: p.card_last4 });

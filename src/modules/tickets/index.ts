@@ -11,4 +11,4 @@ export { findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicket
 export { onTicketsLeaveMarket, type MarketExitHook, type MarketExitReason } from './tickets.market-hooks.js';
 export { AccessShield, findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets, type DueCell, type ShieldCell } from './access-shield.js';
 export { countLiveTicketsOfOption } from './tickets.capacity.js';
-export { invalidateTicketsOfIntent, issueTicketsForIntent, validateTicketsOfIntent, type IntentTicketLine, type IssueForIntent } from './tickets.issue.js';
+export { invalidateTicketsOfIntent, issueTicketsForIntent, lockIssuedTicketsOfIntent, validateTicketsOfIntent, type IntentTicketLine, type IssueForIntent } from './tickets.issue.js';

@@ -88,19 +88,21 @@ export async function issueTicketsForIntent(tx: Tx, actor: Actor, input: IssueFo
  * ones become INVALID, VALID ones (createValidTickets) CANCELLED — the transitions the ticket
  * lifecycle allows. Tickets already used, listed or deleted are left as they are. Returns the count.
  */
-export async function invalidateTicketsOfIntent(tx: Tx, actor: Actor, intentId: string, reason: string, at: Date): Promise<number> {
+export async function invalidateTicketsOfIntent(tx: Tx, actor: Actor, intentId: string, reason: string, at: Date, only?: readonly string[]): Promise<number> {
+  if (only !== undefined && only.length === 0) return 0;
   let changed = 0;
   for (const [from, to] of [['RESERVED', 'INVALID'], ['VALID', 'CANCELLED']] as const) {
     if (!TICKET_STATES[from].includes(to)) continue;
-    const rows = await tx
+    let q = tx
       .updateTable('tickets')
       .set({ status: to, status_reason: reason, updated_at: at })
       .where('tenant_id', '=', actor.tenantId)
       .where('order_id', '=', intentId)
       .where('ticket_id', 'like', `${intentId}-%`)
-      .where('status', '=', from)
-      .returning('ticket_id')
-      .execute();
+      .where('status', '=', from);
+    // Some of the intent's tickets (PATCH items with $invalidateTicketRanges), or all of them.
+    if (only !== undefined) q = q.where('ticket_id', 'in', only);
+    const rows = await q.returning('ticket_id').execute();
     changed += rows.length;
     await recordTicketHistoryMany(
       tx,
@@ -130,4 +132,18 @@ export async function validateTicketsOfIntent(tx: Tx, actor: Actor, intentId: st
     rows.map((r) => ({ tenantId: actor.tenantId, ticketId: r.ticket_id, kind: 'UPDATED' as const, actor, data: { purchaseIntentId: intentId, status: 'VALID', reason: 'purchaseIntent.completed' }, at })),
   );
   return rows.length;
+}
+
+/** The tickets issued for an intent, row-locked, in issue order (`${intentId}-1`, `-2`, …). */
+export async function lockIssuedTicketsOfIntent(tx: Tx, tenantId: string, intentId: string): Promise<{ ticket_id: string; ticket_option_id: string; status: string; price_minor: number | null }[]> {
+  const rows = await tx
+    .selectFrom('tickets')
+    .select(['ticket_id', 'ticket_option_id', 'status', 'price_minor'])
+    .where('tenant_id', '=', tenantId)
+    .where('order_id', '=', intentId)
+    .where('ticket_id', 'like', `${intentId}-%`)
+    .forUpdate()
+    .execute();
+  const n = (t: { ticket_id: string }): number => Number(t.ticket_id.slice(intentId.length + 1));
+  return rows.sort((a, b) => n(a) - n(b));
 }
