@@ -1,18 +1,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Updateable } from 'kysely';
 import type { Deps } from '../../app/deps.js';
-import { pgErrorCode, withTx, type Executor, type Tx } from '../../db/tx.js';
+import { withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
-import { toMinor } from '../../lib/money.js';
 import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { findShow, lockTicketOptionCapacity, type EventRecord, type ShowRecord } from '../events/index.js';
+import { findShow, type EventRecord, type ShowRecord } from '../events/index.js';
 import { emitPurchaseIntentWebhook, type PurchaseIntentWebhookType } from '../webhooks/index.js';
-import { countLiveTicketsOfOption, invalidateTicketsOfIntent, issueTicketsForIntent, type IntentTicketLine } from '../tickets/index.js';
-import { intentView, type HistoryItem, type HistoryType, type IntentRow, type StoredItem } from './intents.model.js';
+import { invalidateTicketsOfIntent, issueTicketsForIntent } from '../tickets/index.js';
+import { intentView, type HistoryItem, type HistoryType, type IntentRow } from './intents.model.js';
+import { buildCart, checkAvailability, holdSeats, ticketLine } from './intents.cart.js';
 import { intentsRepository as repo } from './intents.repository.js';
-import type { ApprovalBody, CartItemBody, CreateIntentBody, ListQuery, PatchIntentBody } from './intents.schemas.js';
+import type { ApprovalBody, CreateIntentBody, ListQuery, PatchIntentBody } from './intents.schemas.js';
 import { APPROVAL_STATES, INTENT_STATES } from './intents.states.js';
 import type { PurchaseIntentsTable } from './intents.tables.js';
 import { DEFAULT_STRATEGY, expiryOf, type StrategyRecord } from './intents.strategy.js';
@@ -65,60 +65,6 @@ async function resolveStrategy(ex: Executor, tenantId: string, body: CreateInten
   return undefined;
 }
 
-export function storeItem(item: CartItemBody | CreateIntentBody['tickets'][number], defaultType: string, currency: string, field: string, at: Date): StoredItem {
-  const { price, netPrice, ...rest } = item;
-  if (price < 0) throw new AppError('VALIDATION_ERROR', `${field}.price must not be negative`, { field: `${field}.price` });
-  return {
-    ...rest,
-    _id: typeof item._id === 'string' && item._id !== '' ? item._id : newId('itm', at.getTime()),
-    type: typeof item.type === 'string' ? item.type : defaultType,
-    amount: typeof item.amount === 'number' ? item.amount : 1,
-    priceMinor: toMinor(price, currency, `${field}.price`),
-    ...(typeof netPrice === 'number' ? { netPriceMinor: toMinor(netPrice, currency, `${field}.netPrice`) } : {}),
-  };
-}
-
-/**
- * Capacity check of SPEC §7 under the ticket options' row locks (sorted, so two carts never
- * deadlock): capacity − live tickets − places held by other open intents must cover the cart.
- * The lock serialises every checking create of an option; READ COMMITTED gives each count a fresh
- * snapshot taken after the previous holder committed, so parallel intents never overshoot.
- */
-export async function checkAvailability(tx: Tx, tenantId: string, showPk: string, wanted: Map<string, { amount: number; index: number }>, now: Date): Promise<void> {
-  for (const optionId of [...wanted.keys()].sort()) {
-    const { amount, index } = wanted.get(optionId)!;
-    let locked: { capacity: number | null } | undefined;
-    try {
-      locked = await lockTicketOptionCapacity(tx, tenantId, showPk, optionId);
-    } catch (err) {
-      // Waited past the lock timeout behind other reservations of this option: a retryable 503, not a 500.
-      if (pgErrorCode(err) === '55P03') throw new AppError('SERVICE_UNAVAILABLE', `ticket type ${optionId} is busy with other reservations; retry shortly`);
-      throw err;
-    }
-    if (!locked || locked.capacity === null) continue;
-    const issued = await countLiveTicketsOfOption(tx, tenantId, showPk, optionId);
-    const held = await repo.sumOpenReservations(tx, tenantId, showPk, optionId, now);
-    const left = Math.max(0, locked.capacity - issued - held);
-    if (left < amount) {
-      throw new AppError('NOT_ENOUGH_AVAILABILITY', `only ${left} of ticket type ${optionId} left; the cart asks for ${amount}`, {
-        field: `tickets[${index}].amount`,
-        details: { ticketTypeId: optionId, available: left, requested: amount },
-      });
-    }
-  }
-}
-
-/** A stored cart ticket → the tickets to issue for it (a seat, `_type` 6, becomes `props.seating`). */
-export function ticketLine(item: StoredItem): IntentTicketLine {
-  const seating = item.seatingInfo as { _type?: number; rowName?: string | null; seatName?: string | null; sectionName?: string | null; gate?: string | null } | null | undefined;
-  return {
-    ticketOptionId: item.ticketTypeId as string,
-    amount: item.amount,
-    priceMinor: item.priceMinor,
-    ...(seating?._type === 6 ? { seat: { row: seating.rowName ?? null, seat: seating.seatName ?? null, section: seating.sectionName ?? null, door: seating.gate ?? null } } : {}),
-  };
-}
-
 /**
  * A purchase-intent webhook (SPEC §7) in the caller's transaction, carrying the intent as the API
  * shows it. Every change of an intent calls this; the public checkout announces completion with it.
@@ -127,84 +73,7 @@ export async function announceIntent(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>
   await emitPurchaseIntentWebhook(tx, deps, tenantId, type, intent);
 }
 
-/** A seat's identity for holding (SPEC §7): the seating object's `_id`, else section/row/seat. */
-export function seatIdOf(info: unknown): string | undefined {
-  if (info === null || typeof info !== 'object') return undefined;
-  const s = info as { _type?: unknown; _id?: unknown; sectionName?: unknown; rowName?: unknown; seatName?: unknown; statusId?: unknown };
-  if (s._type !== 6) return undefined;
-  if (typeof s._id === 'string' && s._id !== '') return s._id;
-  const names = [s.sectionName, s.rowName, s.seatName].map((v) => (typeof v === 'string' ? v : ''));
-  if (names.some((v) => v !== '')) return names.join('/');
-  return typeof s.statusId === 'string' && s.statusId !== '' ? `status:${s.statusId}` : undefined;
-}
-
-/**
- * Holds every seat (`_type` 6) of a cart for `intentId` (SPEC §7): once per show. A seat held by
- * another open intent is a 400 naming it; a holder that is no longer `new` only keeps it when
- * complete (the seat is sold); one canceled or past its `expiresAt` (not swept yet) is displaced. Seats this intent already holds stay held.
- */
-export async function holdSeats(tx: Tx, tenantId: string, showPk: string, intentId: string, items: StoredItem[], now: Date, field = 'tickets'): Promise<void> {
-  const seen = new Set<string>();
-  for (const [i, item] of items.entries()) {
-    const seat = seatIdOf(item.seatingInfo);
-    if (seat === undefined) continue;
-    const at = `${field}[${i}].seatingInfo`;
-    if (seen.has(seat)) throw new AppError('VALIDATION_ERROR', `${at}: seat ${seat} appears twice in the cart`, { field: at });
-    seen.add(seat);
-    const holder = await repo.holdSeat(tx, tenantId, showPk, seat, intentId, now);
-    if (holder === intentId) continue;
-    throw new AppError('VALIDATION_ERROR', `${at}: seat ${seat} is already held by another purchase intent`, { field: at, details: { seat } });
-  }
-}
-
-/** A priced cart: stored items, the amount per ticket option, and the prices in minor units. */
-export interface Cart {
-  tickets: StoredItem[];
-  products: StoredItem[];
-  additionalItems: StoredItem[];
-  wanted: Map<string, { amount: number; index: number }>;
-  regular: number;
-  real: number;
-}
-
-/**
- * Validates and prices a cart against one show (SPEC §7): each ticket's `ticketTypeId` must be a
- * ticket option of the show; `regular` is the cart at list prices, `real` at the cart's prices.
- */
-export function buildCart(
-  show: ShowRecord,
-  currency: string,
-  body: Pick<CreateIntentBody, 'tickets' | 'products' | 'additionalItems'>,
-  now: Date,
-): Cart {
-  if (body.tickets.length === 0) throw new AppError('VALIDATION_ERROR', 'tickets must hold at least one cart item', { field: 'tickets' });
-  const wanted = new Map<string, { amount: number; index: number }>();
-  let regular = 0;
-  let real = 0;
-  const tickets = body.tickets.map((t, i) => {
-    const option = show.ticketOptions.find((o) => o.ticketId === t.ticketTypeId);
-    if (!option) {
-      throw new AppError('UNKNOWN_REFERENCE', `tickets[${i}].ticketTypeId: show ${show.id} has no ticket type ${t.ticketTypeId}`, { field: `tickets[${i}].ticketTypeId` });
-    }
-    const stored = storeItem(t, 'ticket', currency, `tickets[${i}]`, now);
-    const prev = wanted.get(option.ticketId);
-    wanted.set(option.ticketId, { amount: (prev?.amount ?? 0) + stored.amount, index: prev?.index ?? i });
-    regular += option.priceMinor * stored.amount;
-    real += stored.priceMinor * stored.amount;
-    return stored;
-  });
-  const extras = [
-    ...(body.products ?? []).map((p, i) => storeItem(p, 'product', currency, `products[${i}]`, now)),
-    ...(body.additionalItems ?? []).map((a, i) => storeItem(a, 'additionalFee', currency, `additionalItems[${i}]`, now)),
-  ];
-  for (const x of extras) {
-    regular += x.priceMinor * x.amount;
-    real += x.priceMinor * x.amount;
-  }
-  const products = extras.slice(0, body.products?.length ?? 0);
-  const additionalItems = extras.slice(body.products?.length ?? 0);
-  return { tickets, products, additionalItems, wanted, regular, real };
-}
+export { buildCart, checkAvailability, holdSeats, seatIdOf, storeItem, ticketLine, type Cart } from './intents.cart.js';
 
 export async function createIntent(deps: IntentDeps, actor: Actor, body: CreateIntentBody): Promise<IntentView> {
   return withTx(deps.db, async (tx) => {
