@@ -16,7 +16,7 @@ import {
   type IntentionRow,
   type PayResultView,
 } from '../modules/buying/index.js';
-import { findShow } from '../modules/events/index.js';
+import { showSchedule } from '../modules/events/index.js';
 import { claimListingsForSale, releaseListingsOf } from '../modules/listings/index.js';
 import { findPayment, findStuckPayments, latestPaymentOf, normalizeCardNumber, paymentProvider, recordChargeResult, startPayment, type ChargeResult, type PaymentRow } from '../modules/payments/index.js';
 import { schedulePayouts } from '../modules/payouts/index.js';
@@ -176,8 +176,8 @@ async function settle(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: Inten
   );
   await recordOrder(tx, actor, orderId, { intention, paymentId: payment.id, buyerEmail, status: 'COMPLETED', outcome: lateness, refundReason: null, items: orderItems, now });
   await moveIntention(tx, intention, 'COMPLETED', now, { order_id: orderId });
-  const found = await findShow(tx, tenantId, { id: intention.show_pk });
-  const show = found?.show;
+  // Only the show's times: settlement is the hot path of a purchase, the whole catalogue is not needed.
+  const show = await showSchedule(tx, tenantId, intention.show_pk);
   const releaseAt = show?.endsAt ?? new Date((show?.startsAt ?? now).getTime() + DEFAULT_SHOW_LENGTH_MS);
   await schedulePayouts(tx, deps, actor, {
     orderId,

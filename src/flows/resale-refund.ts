@@ -1,7 +1,7 @@
 import type { Deps } from '../app/deps.js';
 import { withTx } from '../db/tx.js';
 import type { Actor } from '../modules/audit/index.js';
-import { lockOrder, markOrderRefunded, viewOfOrder } from '../modules/buying/index.js';
+import { findOrder, lockOrder, markOrderRefunded, viewOfOrder } from '../modules/buying/index.js';
 import { findPayment, markRefunded, paymentProvider } from '../modules/payments/index.js';
 import { emitWebhook } from '../modules/webhooks/index.js';
 
@@ -15,7 +15,8 @@ export const REFUND_JOB = 'order-refund';
  * `listing.order_refunded`.
  */
 export async function refundOrder(deps: Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>, tenantId: string, orderId: string): Promise<void> {
-  const order = await deps.db.transaction().execute((tx) => lockOrder(tx, tenantId, orderId));
+  // A plain read: the decision is re-checked under the row lock after the provider answers.
+  const order = await findOrder(deps.db, tenantId, orderId);
   if (!order || order.status !== 'REFUND_PENDING') return;
   const payment = await findPayment(deps.db, tenantId, order.payment_id);
   if (!payment) throw new Error(`order ${orderId} has no payment ${order.payment_id}`);

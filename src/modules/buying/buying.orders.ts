@@ -96,6 +96,10 @@ export async function viewOfOrder(tx: Tx | Deps['db'], order: OrderRow): Promise
   return orderView(order, await repo.orderItems(tx, order.tenant_id, order.id));
 }
 
+export async function findOrder(ex: Tx | Deps['db'], tenantId: string, id: string): Promise<OrderRow | undefined> {
+  return repo.findOrder(ex, tenantId, id);
+}
+
 export async function lockOrder(tx: Tx, tenantId: string, id: string): Promise<OrderRow | undefined> {
   return repo.findOrder(tx, tenantId, id, { lock: true });
 }

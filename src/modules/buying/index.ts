@@ -2,6 +2,7 @@ export { buyingRoutes } from './buying.routes.js';
 export { createBuyIntention, createCheckoutUrl, findIntentionBySecret, getBuyIntention, getCheckout, getOrderView } from './buying.service.js';
 export {
   expireIntentions,
+  findOrder,
   intentionItems,
   linkOrderToIntention,
   lockCompletedOrdersOfShows,

@@ -225,3 +225,9 @@ export async function findShow(ex: Executor, tenantId: string, ref: ShowRef): Pr
   }
   return show ? { event: record, show } : undefined;
 }
+
+/** A show's start and end, by Encore show id: one indexed read, for callers that need no catalogue. */
+export async function showSchedule(ex: Executor, tenantId: string, showPk: string): Promise<{ startsAt: Date; endsAt: Date | null } | undefined> {
+  const show = await repo.findShowById(ex, tenantId, showPk);
+  return show && { startsAt: show.starts_at, endsAt: show.ends_at };
+}
