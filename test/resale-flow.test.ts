@@ -91,7 +91,15 @@ describe('resale purchase, end to end', () => {
     expect(payouts).toHaveLength(1);
     expect(payouts[0]).toMatchObject({ status: 'SCHEDULED', seller_email: 't-1@fans.example', amount_minor: 3325, currency: 'EUR' });
     const types = ['listing.created', 'listing.updated', 'ticket.updated', 'payouts.scheduled'];
-    await waitFor(() => types.every((type) => receiver.received.some((r) => JSON.parse(r.body).message && `${JSON.parse(r.body).message.family}.${JSON.parse(r.body).message.action}` === type)) || undefined);
+    // Deliveries are concurrent: wait for the SOLD update itself, not only for some listing.updated.
+    type Message = { family: string; action: string; data: Record<string, unknown> };
+    const arrived = (): Message[] => receiver.received.map((r) => (JSON.parse(r.body) as { message: Message }).message);
+    await waitFor(
+      () =>
+        (types.every((type) => arrived().some((m) => m && `${m.family}.${m.action}` === type)) &&
+          arrived().some((m) => m.family === 'listing' && m.action === 'updated' && m.data.status === 'SOLD')) ||
+        undefined,
+    );
     for (const r of receiver.received) {
       expect(verifyWebhookSignature(secret, r.body, r.headers['encore-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
     }
