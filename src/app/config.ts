@@ -12,6 +12,8 @@ export interface Config {
   webhookRetryBaseMs: number;
   /** How long the sandbox's slow test card (4000 0000 0000 0259) takes before it fails. */
   sandboxFailDelayMs: number;
+  /** Name parameterised statements so PostgreSQL keeps their plans (ADR 0012); off behind a transaction-mode pooler. */
+  databasePreparedStatements: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -57,8 +59,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sandboxFailDelayMs = Number(delayRaw);
   if (!/^\d+$/.test(delayRaw)) problems.push(`SANDBOX_FAIL_DELAY_MS must be a non-negative integer (got "${delayRaw}")`);
 
+  const preparedRaw = (env.DATABASE_PREPARED_STATEMENTS ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(preparedRaw)) problems.push(`DATABASE_PREPARED_STATEMENTS must be on or off (got "${preparedRaw}")`);
+  const databasePreparedStatements = preparedRaw !== 'off';
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, publicUrl, databaseUrl, dataDir, logLevel, webhookRetryBaseMs, sandboxFailDelayMs };
+  return { port, host, publicUrl, databaseUrl, dataDir, logLevel, webhookRetryBaseMs, sandboxFailDelayMs, databasePreparedStatements };
 }
 
 function isHttpUrl(value: string): boolean {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Config } from '../app/config.js';
 import { openEmbedded, type EmbeddedRole, type EmbeddedServer } from './embedded.js';
 import { createDb, createPool } from './kysely.js';
+import { usePreparedStatements } from './prepared.js';
 import type { DB } from './schema.js';
 
 export interface Database {
@@ -30,6 +31,7 @@ export async function openDatabase(config: Config, role: EmbeddedRole, log: (m: 
     connection = embedded.connectionFor(EMBEDDED_DATABASE);
   }
   const pool = createPool({ ...connection, application_name: `encore-${role}` });
+  if (config.databasePreparedStatements) usePreparedStatements(pool);
   const db = createDb(pool);
   return {
     db,
