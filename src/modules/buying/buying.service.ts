@@ -7,7 +7,7 @@ import { sha256Hex } from '../../lib/signing.js';
 import { buildPublicUrl } from '../../lib/urls.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { issueOneTimeTokenInTx } from '../auth-tokens/index.js';
-import { refuseUnavailableListings, reserveListings, type ListingForSale } from '../listings/index.js';
+import { refuseUnavailableListings, rememberHeld, reserveListings, type ListingForSale } from '../listings/index.js';
 import { intentionView, orderView } from './buying.mappers.js';
 import { buyingRepository as repo, type IntentionItemRow, type IntentionRow } from './buying.repository.js';
 import type { IntentionView, OrderView } from './buying.schemas.js';
@@ -54,7 +54,7 @@ interface ReserveInput {
 async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Promise<{ view: IntentionView; oneTimeToken?: string | undefined }> {
   checkDistinct(input.listingIds, input.field);
   await refuseUnavailableListings(deps.db, actor.tenantId, input.listingIds, deps.clock.now(), input.field);
-  return withTx(deps.db, async (tx) => {
+  const reserved = await withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const id = newId(ID_PREFIX.buyIntention, now.getTime());
     const listings = await reserveListings(tx, deps, actor.tenantId, input.listingIds, { intentionId: id, now, field: input.field });
@@ -108,8 +108,11 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
     // The view is built from what was written: no read-back in the hot path of an on-sale race.
     const view = intentionView(intention, items, paymentUrl);
     await recordAudit(tx, actor, { action: 'buy_intention.created', entityType: 'buy_intention', entityId: id, after: { ...view, paymentUrl: undefined } }, now);
-    return { view, oneTimeToken };
+    return { view, oneTimeToken, held: listings, now };
   });
+  // Committed: the next buyers of these listings are refused from memory until the hold expires.
+  rememberHeld(actor.tenantId, reserved.held, reserved.now);
+  return { view: reserved.view, oneTimeToken: reserved.oneTimeToken };
 }
 
 /** POST /v1/marketplace/buyingflow/buyIntention. */

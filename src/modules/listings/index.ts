@@ -7,6 +7,7 @@ export {
   releaseExpiredHolds,
   releaseListingsOf,
   refuseUnavailableListings,
+  rememberHeld,
   reserveListings,
   type ClaimResult,
   type ListingForSale,

@@ -7,6 +7,7 @@ import type { MarketExitReason } from '../tickets/index.js';
 import { groupTickets, listingView } from './listings.mappers.js';
 import { listingsRepository as repo, type ListingRow } from './listings.repository.js';
 import type { ListingView } from './listings.schemas.js';
+import { allKnownUnavailable, forgetUnavailable, forgetUnavailableEverywhere, rememberUnavailable } from './listings.memo.js';
 import { effectiveStatus } from './listings.states.js';
 import { announceListing, terminateListingsInTx, type ListingDeps } from './listings.service.js';
 
@@ -80,12 +81,22 @@ function unavailableError(listingIds: readonly string[], available: readonly str
 /**
  * A read before the reservation's transaction: in an on-sale race most buyers ask for a listing that
  * is already gone, and this answers them in one cheap read instead of a transaction whose UPDATE
- * waits on the winner's row lock. It only refuses what was unavailable at the moment of reading; the
+ * waits on the winner's row lock, or without any read when this process has just seen the listings
+ * taken (listings.memo.ts). It only refuses what was unavailable at the moment of reading; the
  * reservation itself (below) is still the conditional UPDATE, which alone decides who wins.
  */
 export async function refuseUnavailableListings(ex: Executor, tenantId: string, listingIds: readonly string[], now: Date, field: string): Promise<void> {
-  const available = await repo.availableIds(ex, tenantId, listingIds, now);
+  if (allKnownUnavailable(tenantId, listingIds, now)) throw unavailableError(listingIds, [], field);
+  const rows = await repo.availability(ex, tenantId, listingIds);
+  const taken = rows.filter((l) => effectiveStatus(l.status, l.hold_expires_at, now) !== 'ACTIVE');
+  rememberUnavailable(tenantId, taken.map((l) => ({ id: l.id, until: l.status === 'RESERVED' ? l.hold_expires_at : null })), now);
+  const available = rows.filter((l) => !taken.includes(l)).map((l) => l.id);
   if (available.length !== listingIds.length) throw unavailableError(listingIds, available, field);
+}
+
+/** After the reservation committed: its listings are taken until the hold expires. */
+export function rememberHeld(tenantId: string, listings: readonly { listingId: string; holdExpiresAt: Date }[], now: Date): void {
+  rememberUnavailable(tenantId, listings.map((l) => ({ id: l.listingId, until: l.holdExpiresAt })), now);
 }
 
 export async function reserveListings(
@@ -150,6 +161,7 @@ export async function claimListingsForSale(
 /** Gives back what an intention still holds (a refund, a cancellation, a failed payment after expiry). */
 export async function releaseListingsOf(tx: Tx, deps: ListingDeps, tenantId: string, intentionId: string, now: Date): Promise<void> {
   const released = await repo.releaseHoldsOf(tx, tenantId, intentionId, now);
+  forgetUnavailable(tenantId, released.map((l) => l.id));
   await announceAll(tx, deps, tenantId, released, now);
 }
 
@@ -178,6 +190,7 @@ export async function releaseExpiredHolds(deps: Pick<Deps, 'db' | 'clock' | 'que
     const n = await withTx(deps.db, async (tx) => {
       const now = deps.clock.now();
       const rows = await repo.releaseExpiredHolds(tx, now, batch);
+      forgetUnavailableEverywhere(rows);
       const byTenant = new Map<string, ListingRow[]>();
       for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r]);
       for (const [tenantId, list] of byTenant) await announceAll(tx, deps, tenantId, list, now);

@@ -120,16 +120,9 @@ export const listingsRepository = {
     }));
   },
 
-  /** Which of these listings a buyer could take now (ACTIVE, or held by an expired hold). */
-  async availableIds(ex: Executor, tenantId: string, ids: readonly string[], now: Date): Promise<string[]> {
-    const rows = await ex
-      .selectFrom('listings')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('id', 'in', ids)
-      .where((eb) => eb.or([eb('status', '=', 'ACTIVE'), eb.and([eb('status', '=', 'RESERVED'), eb('hold_expires_at', '<=', now)])]))
-      .execute();
-    return rows.map((r) => r.id);
+  /** The status and hold of these listings (those of the tenant that exist), for the buyers' availability check. */
+  async availability(ex: Executor, tenantId: string, ids: readonly string[]): Promise<Pick<ListingRow, 'id' | 'status' | 'hold_expires_at'>[]> {
+    return ex.selectFrom('listings').select(['id', 'status', 'hold_expires_at']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
   },
 
   /** Gives back the listings an intention still holds (after a refund, a cancellation). */
