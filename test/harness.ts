@@ -53,7 +53,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
  */
 export async function startContext(opts: ContextOptions = {}): Promise<TestContext & { close(): Promise<void> }> {
   const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, PUBLIC_URL: 'http://encore.test', LOG_LEVEL: 'silent', WEBHOOK_RETRY_BASE_MS: '50', SANDBOX_FAIL_DELAY_MS: '50', ...opts.env });
+  const config = loadConfig({ DATABASE_URL: database.url, PUBLIC_URL: 'http://encore.test', LOG_LEVEL: 'silent', WEBHOOK_RETRY_BASE_MS: '50', SANDBOX_FAIL_DELAY_MS: '50', WEBHOOK_PRIVATE_NETWORKS: 'allow', ...opts.env });
   const manual = opts.clock === 'manual' ? new ManualClock() : undefined;
   const clock: Clock | undefined = manual ?? (typeof opts.clock === 'object' ? opts.clock : undefined);
   const runtime = await openRuntime(config, { role: 'command', ...(clock ? { clock } : {}), pollingIntervalSeconds: 0.5 });

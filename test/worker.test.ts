@@ -18,7 +18,7 @@ describe('encore worker', () => {
     const receiver = await startReceiver([200]);
     cleanup.push(() => receiver.close());
     const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../src/app/cli.ts'), 'worker'], {
-      env: { ...process.env, DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'warn', WEBHOOK_PRIVATE_NETWORKS: 'allow' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -14,6 +14,8 @@ export interface Config {
   sandboxFailDelayMs: number;
   /** Name parameterised statements so PostgreSQL keeps their plans (ADR 0012); off behind a transaction-mode pooler. */
   databasePreparedStatements: boolean;
+  /** Whether webhook endpoints may be on loopback, private or link-local addresses (development only). */
+  webhookAllowPrivateNetworks: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -63,8 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['on', 'off'].includes(preparedRaw)) problems.push(`DATABASE_PREPARED_STATEMENTS must be on or off (got "${preparedRaw}")`);
   const databasePreparedStatements = preparedRaw !== 'off';
 
+  const privateRaw = (env.WEBHOOK_PRIVATE_NETWORKS ?? 'deny').toLowerCase();
+  if (!['allow', 'deny'].includes(privateRaw)) problems.push(`WEBHOOK_PRIVATE_NETWORKS must be allow or deny (got "${privateRaw}")`);
+  const webhookAllowPrivateNetworks = privateRaw === 'allow';
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, publicUrl, databaseUrl, dataDir, logLevel, webhookRetryBaseMs, sandboxFailDelayMs, databasePreparedStatements };
+  return { port, host, publicUrl, databaseUrl, dataDir, logLevel, webhookRetryBaseMs, sandboxFailDelayMs, databasePreparedStatements, webhookAllowPrivateNetworks };
 }
 
 function isHttpUrl(value: string): boolean {

@@ -61,18 +61,18 @@ describe('state machines', () => {
 describe('config', () => {
   it('has defaults for a newcomer', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, logLevel: 'info', databasePreparedStatements: true });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, logLevel: 'info', databasePreparedStatements: true, webhookAllowPrivateNetworks: false });
     expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'OFF' }).databasePreparedStatements).toBe(false);
     expect(c.dataDir).toMatch(/data$/);
   });
 
   it('reports every problem at once', () => {
     try {
-      loadConfig({ PORT: '99999', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'chatty', DATABASE_PREPARED_STATEMENTS: 'maybe' });
+      loadConfig({ PORT: '99999', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'chatty', DATABASE_PREPARED_STATEMENTS: 'maybe', WEBHOOK_PRIVATE_NETWORKS: 'sometimes' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).problems).toHaveLength(5);
+      expect((err as ConfigError).problems).toHaveLength(6);
     }
   });
 });

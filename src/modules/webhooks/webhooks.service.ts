@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { Deps } from '../../app/deps.js';
 import { withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { newId } from '../../lib/ids.js';
+import { hostOf, isLocalHostname, isPrivateAddress, PrivateAddressError, publicOnlyLookup } from '../../lib/network.js';
 import { signWebhook } from '../../lib/signing.js';
 import { transition, type StateMachine } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -47,7 +50,12 @@ export interface EndpointInput {
   enabled?: boolean;
 }
 
-export function validateUrl(url: string, field = 'url'): string {
+/**
+ * An endpoint must be an http(s) URL and, unless the deployment allows private networks
+ * (WEBHOOK_PRIVATE_NETWORKS=allow, for development), not name this machine or a private address;
+ * names are checked again on every delivery, on the addresses they resolve to then.
+ */
+export function validateUrl(url: string, allowPrivate: boolean, field = 'url'): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -56,6 +64,13 @@ export function validateUrl(url: string, field = 'url'): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new AppError('VALIDATION_ERROR', `${field} must be an http or https URL`, { field });
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new AppError('VALIDATION_ERROR', `${field} must not carry credentials; verify deliveries with the signing secret`, { field });
+  }
+  const host = hostOf(parsed);
+  if (!allowPrivate && (isLocalHostname(host) || isPrivateAddress(host))) {
+    throw new AppError('VALIDATION_ERROR', `${field} must be on the public internet (${host} is a loopback, private or reserved address)`, { field });
   }
   return parsed.toString();
 }
@@ -77,12 +92,12 @@ export function endpointView(row: EndpointRow) {
   };
 }
 
-export async function createEndpointInTx(tx: Tx, deps: Pick<Deps, 'clock'>, actor: Actor, input: EndpointInput) {
+export async function createEndpointInTx(tx: Tx, deps: Pick<Deps, 'clock' | 'config'>, actor: Actor, input: EndpointInput) {
   const now = deps.clock.now();
   const row = await repo.insertEndpoint(tx, {
     tenant_id: actor.tenantId,
     id: newId('whk', now.getTime()),
-    url: validateUrl(input.url),
+    url: validateUrl(input.url, deps.config.webhookAllowPrivateNetworks),
     secret: newSecret(),
     description: input.description ?? null,
     event_types: [...new Set(input.eventTypes ?? [])],
@@ -115,7 +130,7 @@ export async function replaceEndpoint(deps: Deps, actor: Actor, id: string, inpu
     if (!before) throw new AppError('WEBHOOK_NOT_FOUND', `webhook endpoint ${id} does not exist`);
     const now = deps.clock.now();
     const row = await repo.updateEndpoint(tx, actor.tenantId, id, {
-      url: validateUrl(input.url),
+      url: validateUrl(input.url, deps.config.webhookAllowPrivateNetworks),
       event_types: [...new Set(input.eventTypes ?? [])],
       description: input.description ?? null,
       enabled: input.enabled ?? true,
@@ -191,39 +206,56 @@ interface AttemptResult {
   durationMs: number;
 }
 
-async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date): Promise<AttemptResult> {
+/** One POST with a total deadline; the body read is capped (the attempt log keeps 1,000 characters). */
+function send(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const host = hostOf(url);
+    if (!allowPrivate && (isPrivateAddress(host) || isLocalHostname(host))) return reject(new PrivateAddressError(host, host));
+    const request = (url.protocol === 'https:' ? https : http).request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, ...(allowPrivate ? {} : { lookup: publicOnlyLookup }) },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < 1000) text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: text.slice(0, 1000) }));
+        res.on('error', reject);
+      },
+    );
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`timed out after ${REQUEST_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT_TOTAL' })), REQUEST_TIMEOUT_MS);
+    request.on('close', () => clearTimeout(timer));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date, allowPrivate: boolean): Promise<AttemptResult> {
   const started = performance.now();
   const unix = Math.floor(now.getTime() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'Encore-Webhooks/1.0',
+    'encore-event-id': delivery.message_id,
+    'encore-delivery-id': delivery.id,
+    'encore-signature': signWebhook(endpoint.secret, delivery.body, unix),
+    ...(isPurchaseIntentEventType(delivery.event_type) ? { 'x-vivenu-signature': signVivenu(endpoint.secret, delivery.body) } : {}),
+  };
   try {
-    const res = await fetch(endpoint.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Encore-Webhooks/1.0',
-        'encore-event-id': delivery.message_id,
-        'encore-delivery-id': delivery.id,
-        'encore-signature': signWebhook(endpoint.secret, delivery.body, unix),
-        ...(isPurchaseIntentEventType(delivery.event_type) ? { 'x-vivenu-signature': signVivenu(endpoint.secret, delivery.body) } : {}),
-      },
-      body: delivery.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = (await res.text().catch(() => '')).slice(0, 1000);
-    return { statusCode: res.status, error: null, responseBody: text, durationMs: Math.round(performance.now() - started) };
+    // Redirects are not followed: a 3xx is an answer (not a 2xx), so it is retried and logged.
+    const res = await send(new URL(endpoint.url), headers, delivery.body, allowPrivate);
+    return { statusCode: res.status, error: null, responseBody: res.text, durationMs: Math.round(performance.now() - started) };
   } catch (err) {
-    return { statusCode: null, error: describeFetchError(err), responseBody: null, durationMs: Math.round(performance.now() - started) };
+    return { statusCode: null, error: describeNetworkError(err), responseBody: null, durationMs: Math.round(performance.now() - started) };
   }
 }
 
-/** fetch() hides the network reason (ECONNREFUSED, ENOTFOUND, a timeout) in `cause`, sometimes nested. */
-function describeFetchError(err: unknown): string {
-  type Cause = { code?: string; name?: string; message?: string; errors?: Cause[]; cause?: Cause };
-  const e = err as Cause;
-  if (e.name === 'TimeoutError') return `timed out after ${REQUEST_TIMEOUT_MS} ms`;
-  const cause = e.cause;
-  const code = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.cause?.code;
-  return code ?? cause?.message ?? e.message ?? 'request failed';
+/** The reason an attempt got no answer: the system code (ECONNREFUSED, ENOTFOUND), or our own message. */
+function describeNetworkError(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'ETIMEDOUT_TOTAL' || e.code === 'EPRIVATEADDRESS') return e.message ?? e.code;
+  return e.code ?? e.message ?? 'request failed';
 }
 
 /**
@@ -238,7 +270,7 @@ export async function deliver(deps: Deps, tenantId: string, deliveryId: string):
   if (!endpoint) return delivery;
 
   const startedAt = deps.clock.now();
-  const result = await post(endpoint, delivery, startedAt);
+  const result = await post(endpoint, delivery, startedAt, deps.config.webhookAllowPrivateNetworks);
 
   return withTx(deps.db, async (tx) => {
     const current = await repo.lockDelivery(tx, tenantId, deliveryId);
