@@ -2,10 +2,13 @@ import type { Executor } from '../../db/tx.js';
 import { eventsRepository } from './events.repository.js';
 
 /**
- * Locks one ticket option of a show (`SELECT … FOR UPDATE`) and returns its capacity (null =
+ * Locks one ticket option of a show (`SELECT … FOR NO KEY UPDATE`) and returns its capacity (null =
  * unlimited), or undefined when the show has no such option. Whoever sells against a capacity —
- * purchase intents today — takes this lock first, so concurrent reservations of one option are
- * serialised and never overshoot; callers with several options lock them in sorted order.
+ * purchase intents today — takes this lock before counting, so concurrent reservations of one option
+ * are serialised and never overshoot; callers with several options lock them in sorted order.
+ * NO KEY UPDATE, not UPDATE: it serialises the reservations all the same, but does not block the
+ * KEY SHARE lock that every ticket insert of the option takes through its foreign key (ticket
+ * ingestion keeps running while intents are created).
  */
 export async function lockTicketOptionCapacity(
   tx: Executor,
@@ -20,6 +23,6 @@ export async function lockTicketOptionCapacity(
     .where('tenant_id', '=', tenantId)
     .where('show_pk', '=', showPk)
     .where('ticket_option_id', '=', ticketOptionId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
 }

@@ -214,6 +214,38 @@ describe('purchase intents', () => {
   });
 
   describe('createTickets', () => {
+    it('parallel creates that issue tickets and creates that only hold places share one capacity exactly, without deadlocks', async () => {
+      const rush = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: key },
+        payload: {
+          externalReferenceId: 'rush',
+          title: 'Rush',
+          description: 'Live',
+          location: { venueName: 'Sala', city: 'Madrid', country: 'ES', timeZone: 'Europe/Madrid' },
+          configuration: { policy: 'NONE', currency: 'EUR' },
+          shows: [{ showId: 'r1', date: '2027-06-01T21:00:00+02:00', ticketOptions: [{ ticketId: 'ga', title: 'General', price: 30, capacity: 7 }] }],
+        },
+      });
+      expect(rush.statusCode).toBe(200);
+      const issuing = await createStrategy(ctx, key, { name: 'issuing', availabilityStrategy: { createTickets: true, checkAvailability: true, withoutSeats: false, createValidTickets: false } });
+      const holding = await createStrategy(ctx, key, { name: 'holding' });
+      const results = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          pi(ctx, key, 'POST', '/api/purchaseintents', { eventId: 'rush', strategyId: i % 2 === 0 ? issuing : holding, tickets: [{ ticketTypeId: 'ga', amount: 1 + (i % 3 === 0 ? 1 : 0), price: 30 }] }),
+        ),
+      );
+      expect(results.filter((r) => r.status !== 201 && r.status !== 400)).toEqual([]);
+      const won = results.filter((r) => r.status === 201).map((r) => r.body as { tickets: { amount: number }[]; strategyId: string });
+      const places = won.reduce((n, w) => n + w.tickets[0]!.amount, 0);
+      expect(places).toBeLessThanOrEqual(7);
+      expect(places).toBeGreaterThanOrEqual(6); // a refused 2 may leave one place, never more
+      const issued = won.filter((w) => w.strategyId === issuing).reduce((n, w) => n + w.tickets[0]!.amount, 0);
+      const stored = await ctx.deps.db.selectFrom('tickets').select('ticket_id').where('event_id', '=', (await ctx.deps.db.selectFrom('events').select('id').where('external_reference_id', '=', 'rush').executeTakeFirstOrThrow()).id).where('status', '=', 'RESERVED').execute();
+      expect(stored).toHaveLength(issued);
+    });
+
     it('issues RESERVED tickets readable in /v1, counted once against capacity, INVALID on cancel', async () => {
       const strategyId = await createStrategy(ctx, key, {
         name: 'tickets',
