@@ -12,6 +12,7 @@ import * as m0010 from './migrations/0010-purchase-intent-strategies.js';
 import * as m0011 from './migrations/0011-purchase-intents.js';
 import * as m0012 from './migrations/0012-purchase-intent-payments.js';
 import * as m0013 from './migrations/0013-purchase-intent-mail.js';
+import * as m0014 from './migrations/0014-checkout-buyer.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-purchase-intents': m0011,
   '0012-purchase-intent-payments': m0012,
   '0013-purchase-intent-mail': m0013,
+  '0014-checkout-buyer': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

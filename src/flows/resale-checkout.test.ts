@@ -217,6 +217,43 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     expect(await paymentsOfIntention(ctx, id)).toEqual([]);
   });
 
+  it('a checkout-page email holds for one attempt: after a declined card the buyer may give another, which the order then carries', async () => {
+    const s = await newSeller(ctx, 'url-retry');
+    const [a] = await listSingles(ctx, s, ['UR-1']);
+    const res = await call(ctx, s.key, 'POST', '/v1/marketplace/checkout/url', { listingIds: [a] });
+    const url = new URL(res.body.data as string);
+    const id = url.pathname.split('/').at(-1)!;
+    const secret = url.searchParams.get('secret')!;
+    const declined = await pay(ctx, id, secret, CARD.declined, 'Typo@Buyer.example');
+    expect(declined.status).toBe(200);
+    expect(declined.body.data).toMatchObject({ intention: { status: 'RESERVED', user: null }, payment: { status: 'DECLINED' } });
+    expect((await intentionRow(ctx, id))!).toMatchObject({ buyer_email: null, buyer_from_checkout: false });
+    // Without an email the page must ask again.
+    expect(errorOf(await pay(ctx, id, secret, CARD.ok))).toMatchObject({ code: 'VALIDATION_ERROR', field: 'buyerEmail' });
+    const paid = await pay(ctx, id, secret, CARD.ok, 'right@buyer.example');
+    expect(paid.status).toBe(200);
+    expect(paid.body.data).toMatchObject({ intention: { status: 'COMPLETED', user: 'right@buyer.example' }, order: { buyerEmail: 'right@buyer.example' } });
+  });
+
+  it('a buyer the integrator named cannot be changed by the page: another buyerEmail is 400, the same one (any case) pays', async () => {
+    const s = await newSeller(ctx, 'named');
+    const [a, b] = await listSingles(ctx, s, ['NB-1', 'NB-2']);
+    const { intention, secret } = await buyOk(ctx, s.key, [a!], 'named@buyer.example');
+    const other = await pay(ctx, intention.intentionId as string, secret, CARD.ok, 'someone@else.example');
+    expect(other.status).toBe(400);
+    expect(errorOf(other)).toMatchObject({ code: 'VALIDATION_ERROR', field: 'buyerEmail' });
+    expect(await paymentsOfIntention(ctx, intention.intentionId as string)).toEqual([]);
+    // Declined: the integrator's buyer stays named.
+    expect((await pay(ctx, intention.intentionId as string, secret, CARD.declined)).body.data).toMatchObject({ intention: { user: 'named@buyer.example' } });
+    const same = await pay(ctx, intention.intentionId as string, secret, CARD.ok, 'Named@Buyer.example');
+    expect(same.body.data).toMatchObject({ intention: { status: 'COMPLETED' }, order: { buyerEmail: 'named@buyer.example' } });
+    // Login trust on a checkout URL names the buyer the same way.
+    const trusted = await call(ctx, s.key, 'POST', '/v1/marketplace/checkout/url?loginTrust[withMethod]=email&loginTrust[user]=trusted@buyer.example', { listingIds: [b] });
+    const turl = new URL(trusted.body.data as string);
+    const tid = turl.pathname.split('/').at(-1)!;
+    expect(errorOf(await pay(ctx, tid, turl.searchParams.get('secret')!, CARD.ok, 'x@y.example'))).toMatchObject({ field: 'buyerEmail' });
+  });
+
   it('a late payment for a listing the seller withdrew after the hold expired is refunded', async () => {
     const s = await newSeller(ctx, 'late-withdrawn');
     const [a] = await listSingles(ctx, s, ['LW-1']);

@@ -76,8 +76,12 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
       buyer = buyerEmail.toLowerCase();
       const own = (await intentionItems(tx, found.tenant_id, found.id)).find((i) => i.seller_email === buyer);
       if (own) throw new AppError('OWN_LISTING', `listing ${own.listing_id} is ${buyer}'s own`, { field: 'buyerEmail', details: { listingId: own.listing_id } });
+    } else if (buyerEmail !== undefined && buyerEmail.toLowerCase() !== buyer) {
+      // The integrator named this buyer (buy intention `user`, or login trust): the page cannot change it.
+      throw new AppError('VALIDATION_ERROR', `this checkout's buyer is already named by the integrator; leave buyerEmail out`, { field: 'buyerEmail' });
     }
-    const intention = await moveIntention(tx, found, 'PAYING', now, found.buyer_email === null ? { buyer_email: buyer } : {});
+    // An email the page gave holds for this attempt only: a failed charge clears it (confirmCharge).
+    const intention = await moveIntention(tx, found, 'PAYING', now, found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {});
     const payment = await startPayment(tx, {
       tenantId: found.tenant_id,
       intentionId: found.id,
@@ -127,7 +131,7 @@ export async function confirmCharge(deps: PurchaseDeps, tenantId: string, paymen
       await recordAudit(tx, actor, { action: 'payment.failed', entityType: 'payment', entityId: paymentId, after: { code: recorded.payment.failure_code } }, now);
       if (intention.status === 'PAYING') {
         const stillHeld = intention.expires_at.getTime() > now.getTime();
-        await moveIntention(tx, intention, stillHeld ? 'RESERVED' : 'EXPIRED', now);
+        await moveIntention(tx, intention, stillHeld ? 'RESERVED' : 'EXPIRED', now, intention.buyer_from_checkout ? { buyer_email: null, buyer_from_checkout: false } : {});
         if (!stillHeld) await releaseListingsOf(tx, deps, tenantId, intention.id, now);
       }
       return { intentionId: intention.id, payment: recorded.payment };

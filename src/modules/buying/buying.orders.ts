@@ -23,7 +23,7 @@ export async function lockIntention(tx: Tx, tenantId: string, id: string): Promi
   return row;
 }
 
-export async function moveIntention(tx: Tx, row: IntentionRow, to: IntentionStatus, now: Date, extra: { order_id?: string; buyer_email?: string } = {}): Promise<IntentionRow> {
+export async function moveIntention(tx: Tx, row: IntentionRow, to: IntentionStatus, now: Date, extra: { order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean } = {}): Promise<IntentionRow> {
   transition(INTENTION_STATES, `buy intention ${row.id}`, row.status, to);
   return repo.setIntentionStatus(tx, row.tenant_id, row.id, { status: to, ...extra, updated_at: now });
 }

@@ -34,7 +34,7 @@ export const buyingRepository = {
     return ex.selectFrom('buy_intention_items').selectAll().where('tenant_id', '=', tenantId).where('intention_id', '=', intentionId).orderBy('position').execute();
   },
 
-  async setIntentionStatus(tx: Tx, tenantId: string, id: string, set: { status: IntentionStatus; order_id?: string; buyer_email?: string; updated_at: Date }): Promise<IntentionRow> {
+  async setIntentionStatus(tx: Tx, tenantId: string, id: string, set: { status: IntentionStatus; order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean; updated_at: Date }): Promise<IntentionRow> {
     return tx.updateTable('buy_intentions').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   },
 

@@ -77,6 +77,7 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
       status: 'RESERVED',
       source: input.source,
       buyer_email: input.buyerEmail,
+      buyer_from_checkout: false,
       event_id: first.eventId,
       show_pk: first.showPk,
       currency: first.currency,

@@ -7,6 +7,8 @@ export interface BuyIntentionsTable {
   status: IntentionStatus;
   source: 'BUY_INTENTION' | 'CHECKOUT_URL';
   buyer_email: string | null;
+  /** The hosted checkout page named the buyer for the current payment attempt (cleared when it fails). */
+  buyer_from_checkout: boolean;
   event_id: string;
   show_pk: string;
   currency: string;
