@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import { reconcileStuckIntentPayments } from './intents.public.service.js';
+import { reconcileStuckIntentPayments } from './intents.checkout.js';
 import { expireDueIntents } from './intents.service.js';
 
 export const EXPIRE_JOB = 'purchase-intents-expire';

@@ -1,19 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../app/deps.js';
 import { actorOf } from '../../http/auth.js';
-import {
-  addHistoryEntry,
-  amendItems,
-  createTicketsOfIntent,
-  replaceItems,
-  sendReservationMail,
-  splitIntent,
-  type AmendItemsBody,
-  type HistoryEntryBody,
-  type ReplaceItemsBody,
-  type ReservationMailBody,
-  type SplitBody,
-} from './intents.ops.service.js';
+import { amendItems, replaceItems, splitIntent, type AmendItemsBody, type ReplaceItemsBody, type SplitBody } from './intents.items.js';
+import { addHistoryEntry, createTicketsOfIntent, sendReservationMail, type HistoryEntryBody, type ReservationMailBody } from './intents.ops.service.js';
 import { IntentParams, IntentResource, jsonSchema } from './intents.schemas.js';
 
 const TAGS = ['Purchase intents'];

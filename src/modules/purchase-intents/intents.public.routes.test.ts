@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useContext } from '../../../test/harness.js';
-import { confirmIntentCharge, reconcileStuckIntentPayments } from './intents.public.service.js';
+import { confirmIntentCharge, reconcileStuckIntentPayments } from './intents.checkout.js';
 import { createPiEvents, createStrategy, pi, referenceValidator, type Loose, type PiReply } from './intents.fixtures.js';
 
 const OK_CARD = '4242 4242 4242 4242';

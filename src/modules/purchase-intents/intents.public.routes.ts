@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../app/deps.js';
 import { IntentParams, jsonSchema } from './intents.schemas.js';
-import { cancelPublicIntent, checkoutIntents, getPublicIntent, getPublicIntentTickets } from './intents.public.service.js';
+import { checkoutIntents } from './intents.checkout.js';
+import { cancelPublicIntent, getPublicIntent, getPublicIntentTickets } from './intents.public.service.js';
 
 const TAGS = ['Purchase intents'];
 const ERRORS = {
