@@ -4,7 +4,11 @@ const EventType = Type.String({ pattern: '^[A-Za-z]+\\.([A-Za-z_]+|\\*)$', descr
 
 export const EndpointBody = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) URL that receives POSTed webhooks' }),
+    url: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'http(s) URL that receives POSTed webhooks, on the public internet: loopback, private, link-local and reserved addresses and URLs with credentials are 400 (unless the deployment sets WEBHOOK_PRIVATE_NETWORKS=allow)',
+    }),
     eventTypes: Type.Optional(Type.Array(EventType, { maxItems: 100, description: 'event types to receive; empty or absent = all' })),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
     enabled: Type.Optional(Type.Boolean({ default: true })),
