@@ -8,11 +8,10 @@
  */
 import os from 'node:os';
 import type pg from 'pg';
-import { cpuProbe, cpuText, dataOf, sampleWaits, waitsText, createEvent, createListings, createTickets, httpClient, invariantViolations, openDb, percentile, pool, type Client } from './lib/marketplace.js';
+import { cpuProbe, cpuText, dataOf, sampleWaits, waitsText, createEvent, createListings, createTickets, invariantViolations, percentile, pool, type Client, withServedTenant } from './lib/marketplace.js';
 import { pgbenchReference, type PgbenchResult } from './lib/pgbench.js';
 import type { Benchmark, BenchReport, Metric } from './lib/report.js';
 import { table } from './lib/report.js';
-import { createTenant, startEncore, tempDataDir } from './lib/servers.js';
 import { fmtNum, sum } from './lib/stats.js';
 
 const LISTINGS = 200;
@@ -125,44 +124,30 @@ export const onsaleRaceBench: Benchmark = {
   title: 'On-sale race for resale listings',
   async run(opts): Promise<BenchReport> {
     const problems: string[] = [];
-    const data = tempDataDir();
     const rounds: Round[] = [];
     let pgbench: PgbenchResult | undefined;
     let pgbenchNote = '';
     /** Broken rules (double sales, reservations that do not match the answers). */
     const violations: string[] = [];
-    try {
-      opts.log(`  Encore: starting serve on ${data.dir}`);
-      const encore = await startEncore({ dataDir: data.dir });
-      const db = openDb(data.dir);
-      const client = httpClient(encore, CONNECTIONS + 10);
-      try {
-        const { tenantId, apiKey } = await createTenant(data.dir);
-        await createEvent(client, apiKey, 'onsale');
-        const probe = cpuProbe(encore, data.dir);
-        for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
-          const round = await race(client, db, probe, apiKey, tenantId, 'onsale', r);
-          const label = r < WARMUP_ROUNDS ? 'warm-up' : `round ${r - WARMUP_ROUNDS + 1}/${ROUNDS}`;
-          opts.log(
-            `  ${label}: ${fmtNum(BUYERS / round.seconds)} req/s, ${round.won} × 200, ${round.lost} × 409, ${round.failures.length} failed, ` +
-              `p50 ${ms(percentile([...round.latenciesMs].sort((a, b) => a - b), 50))} ms, p99 ${ms(percentile([...round.latenciesMs].sort((a, b) => a - b), 99))} ms`,
-          );
-          if (round.failures.length) problems.push(`${label}: ${round.failures.length} answers neither 200 nor 409 LISTING_UNAVAILABLE, e.g. ${round.failures.slice(0, 3).join(' | ')}`);
-          violations.push(...round.dbProblems);
-          if (r >= WARMUP_ROUNDS) rounds.push(round);
-        }
-        violations.push(...(await invariantViolations(db, tenantId)));
-        problems.push(...violations);
-
-        ({ result: pgbench, note: pgbenchNote } = await pgbenchReference(data.dir, { clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, durationS: PGBENCH_SECONDS, log: opts.log }, problems));
-      } finally {
-        client.close();
-        await db.end();
-        await encore.stop();
+    await withServedTenant(CONNECTIONS + 10, opts.log, async ({ encore, db, client, tenantId, apiKey, dataDir }) => {
+      await createEvent(client, apiKey, 'onsale');
+      const probe = cpuProbe(encore, dataDir);
+      for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
+        const round = await race(client, db, probe, apiKey, tenantId, 'onsale', r);
+        const label = r < WARMUP_ROUNDS ? 'warm-up' : `round ${r - WARMUP_ROUNDS + 1}/${ROUNDS}`;
+        opts.log(
+          `  ${label}: ${fmtNum(BUYERS / round.seconds)} req/s, ${round.won} × 200, ${round.lost} × 409, ${round.failures.length} failed, ` +
+            `p50 ${ms(percentile([...round.latenciesMs].sort((a, b) => a - b), 50))} ms, p99 ${ms(percentile([...round.latenciesMs].sort((a, b) => a - b), 99))} ms`,
+        );
+        if (round.failures.length) problems.push(`${label}: ${round.failures.length} answers neither 200 nor 409 LISTING_UNAVAILABLE, e.g. ${round.failures.slice(0, 3).join(' | ')}`);
+        violations.push(...round.dbProblems);
+        if (r >= WARMUP_ROUNDS) rounds.push(round);
       }
-    } finally {
-      await data.remove();
-    }
+      violations.push(...(await invariantViolations(db, tenantId)));
+      problems.push(...violations);
+
+      ({ result: pgbench, note: pgbenchNote } = await pgbenchReference(dataDir, { clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, durationS: PGBENCH_SECONDS, log: opts.log }, problems));
+    });
 
     const requests = rounds.length * BUYERS;
     const seconds = sum(rounds.map((r) => r.seconds));

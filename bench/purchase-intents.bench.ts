@@ -9,12 +9,11 @@
  */
 import os from 'node:os';
 import type pg from 'pg';
-import { cpuProbe, cpuText, httpClient, openDb, percentile, pool, sampleWaits, waitsText, type Client } from './lib/marketplace.js';
+import { cpuProbe, cpuText, percentile, pool, sampleWaits, waitsText, type Client, withServedTenant } from './lib/marketplace.js';
 import { pgbenchReference, type PgbenchResult } from './lib/pgbench.js';
 import { createCapacityEvent, createCheckingStrategy, heldFor, OPTION_ID } from './lib/purchase-intents.js';
 import type { Benchmark, BenchReport, Metric } from './lib/report.js';
 import { table } from './lib/report.js';
-import { createTenant, startEncore, tempDataDir } from './lib/servers.js';
 import { fmtNum, sum } from './lib/stats.js';
 
 const REQUESTS = 1_000;
@@ -124,44 +123,30 @@ export const purchaseIntentsBench: Benchmark = {
   title: 'Purchase intents: 1,000 concurrent creates for 500 places',
   async run(opts): Promise<BenchReport> {
     const problems: string[] = [];
-    const data = tempDataDir();
     const rounds: Round[] = [];
     let pgbench: PgbenchResult | undefined;
     let pgbenchNote = '';
     const violations: string[] = [];
-    try {
-      opts.log(`  Encore: starting serve on ${data.dir}`);
-      const encore = await startEncore({ dataDir: data.dir });
-      const db = openDb(data.dir);
-      const client = httpClient(encore, CONNECTIONS + 10);
-      try {
-        const { tenantId, apiKey } = await createTenant(data.dir);
-        const strategyId = await createCheckingStrategy(client, apiKey, CREATE_TICKETS);
-        const probe = cpuProbe(encore, data.dir);
-        for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
-          const res = await round(client, db, probe, apiKey, tenantId, strategyId, r);
-          const label = r < WARMUP_ROUNDS ? 'warm-up' : `round ${r - WARMUP_ROUNDS + 1}/${ROUNDS}`;
-          const l = sorted(res.latenciesMs);
-          opts.log(
-            `  ${label}: ${fmtNum(REQUESTS / res.seconds)} req/s in ${fmtNum(res.seconds, 2)} s, ${res.created} × 201, ${res.refused} × 400, ${res.failures.length} other, ` +
-              `p50 ${ms(percentile(l, 50))} ms, p99 ${ms(percentile(l, 99))} ms; db: ${res.held.placesHeld} places held, ${res.held.reservedTickets} RESERVED tickets; ` +
-              `${cpuText(res.cpu)}; sessions: ${waitsText(res.waits)}`,
-          );
-          if (res.failures.length) problems.push(`${label}: ${res.failures.length} answers neither 201 nor a 400 naming the shortage, e.g. ${res.failures.slice(0, 3).join(' | ')}`);
-          violations.push(...res.dbProblems);
-          if (r >= WARMUP_ROUNDS) rounds.push(res);
-        }
-        problems.push(...violations);
-
-        ({ result: pgbench, note: pgbenchNote } = await pgbenchReference(data.dir, { clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, durationS: PGBENCH_SECONDS, log: opts.log }, problems));
-      } finally {
-        client.close();
-        await db.end();
-        await encore.stop();
+    await withServedTenant(CONNECTIONS + 10, opts.log, async ({ encore, db, client, tenantId, apiKey, dataDir }) => {
+      const strategyId = await createCheckingStrategy(client, apiKey, CREATE_TICKETS);
+      const probe = cpuProbe(encore, dataDir);
+      for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
+        const res = await round(client, db, probe, apiKey, tenantId, strategyId, r);
+        const label = r < WARMUP_ROUNDS ? 'warm-up' : `round ${r - WARMUP_ROUNDS + 1}/${ROUNDS}`;
+        const l = sorted(res.latenciesMs);
+        opts.log(
+          `  ${label}: ${fmtNum(REQUESTS / res.seconds)} req/s in ${fmtNum(res.seconds, 2)} s, ${res.created} × 201, ${res.refused} × 400, ${res.failures.length} other, ` +
+            `p50 ${ms(percentile(l, 50))} ms, p99 ${ms(percentile(l, 99))} ms; db: ${res.held.placesHeld} places held, ${res.held.reservedTickets} RESERVED tickets; ` +
+            `${cpuText(res.cpu)}; sessions: ${waitsText(res.waits)}`,
+        );
+        if (res.failures.length) problems.push(`${label}: ${res.failures.length} answers neither 201 nor a 400 naming the shortage, e.g. ${res.failures.slice(0, 3).join(' | ')}`);
+        violations.push(...res.dbProblems);
+        if (r >= WARMUP_ROUNDS) rounds.push(res);
       }
-    } finally {
-      await data.remove();
-    }
+      problems.push(...violations);
+
+      ({ result: pgbench, note: pgbenchNote } = await pgbenchReference(dataDir, { clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, durationS: PGBENCH_SECONDS, log: opts.log }, problems));
+    });
 
     const requests = rounds.length * REQUESTS;
     const seconds = sum(rounds.map((r) => r.seconds));

@@ -7,10 +7,9 @@
  * ticket, payout scheduled). Afterwards every order must be COMPLETED and every ticket its buyer's.
  */
 import os from 'node:os';
-import { cpuProbe, cpuText, sampleWaits, waitsText, createEvent, createListings, createTickets, dataOf, httpClient, invariantViolations, openDb, percentile, pool, type Client } from './lib/marketplace.js';
+import { cpuProbe, cpuText, sampleWaits, waitsText, createEvent, createListings, createTickets, dataOf, invariantViolations, percentile, pool, type Client, withServedTenant } from './lib/marketplace.js';
 import type { Benchmark, BenchReport, Metric } from './lib/report.js';
 import { table } from './lib/report.js';
-import { createTenant, startEncore, tempDataDir } from './lib/servers.js';
 import { fmtNum } from './lib/stats.js';
 
 const LISTINGS = 500;
@@ -79,83 +78,67 @@ export const purchaseBench: Benchmark = {
   async run(opts): Promise<BenchReport> {
     const problems: string[] = [];
     const violations: string[] = [];
-    const data = tempDataDir();
-    let run: Run;
-    let sequential: Run;
-    let waits: { samples: number; waits: Map<string, number> };
-    try {
-      opts.log(`  Encore: starting serve on ${data.dir}`);
-      const encore = await startEncore({ dataDir: data.dir });
-      const db = openDb(data.dir);
-      const client = httpClient(encore, WORKERS + 10);
-      try {
-        const { tenantId, apiKey } = await createTenant(data.dir);
-        await createEvent(client, apiKey, 'purchase');
-        const warmTickets = Array.from({ length: WARMUP }, (_, i) => `W${i}`);
-        const ticketIds = Array.from({ length: LISTINGS }, (_, i) => `P${i}`);
-        const seqTickets = Array.from({ length: SEQUENTIAL }, (_, i) => `S${i}`);
-        opts.log(`  creating ${fmtNum(WARMUP + LISTINGS + SEQUENTIAL)} tickets and listings through the API`);
-        await createTickets(client, apiKey, 'purchase', [...warmTickets, ...ticketIds, ...seqTickets]);
-        const warmListings = await createListings(client, apiKey, warmTickets);
-        const listingIds = await createListings(client, apiKey, ticketIds);
-        const seqListings = await createListings(client, apiKey, seqTickets);
-        const probe = cpuProbe(encore, data.dir);
+    const { run, sequential, waits } = await withServedTenant(WORKERS + 10, opts.log, async ({ encore, db, client, tenantId, apiKey, dataDir }) => {
+      await createEvent(client, apiKey, 'purchase');
+      const warmTickets = Array.from({ length: WARMUP }, (_, i) => `W${i}`);
+      const ticketIds = Array.from({ length: LISTINGS }, (_, i) => `P${i}`);
+      const seqTickets = Array.from({ length: SEQUENTIAL }, (_, i) => `S${i}`);
+      opts.log(`  creating ${fmtNum(WARMUP + LISTINGS + SEQUENTIAL)} tickets and listings through the API`);
+      await createTickets(client, apiKey, 'purchase', [...warmTickets, ...ticketIds, ...seqTickets]);
+      const warmListings = await createListings(client, apiKey, warmTickets);
+      const listingIds = await createListings(client, apiKey, ticketIds);
+      const seqListings = await createListings(client, apiKey, seqTickets);
+      const probe = cpuProbe(encore, dataDir);
 
-        opts.log(`  warm-up: ${WARMUP} purchases`);
-        const warm = await purchases(client, apiKey, warmListings, 'warm', WORKERS, probe);
-        if (warm.failures.length) problems.push(`warm-up: ${warm.failures.length} purchases failed, e.g. ${warm.failures.slice(0, 3).join(' | ')}`);
+      opts.log(`  warm-up: ${WARMUP} purchases`);
+      const warm = await purchases(client, apiKey, warmListings, 'warm', WORKERS, probe);
+      if (warm.failures.length) problems.push(`warm-up: ${warm.failures.length} purchases failed, e.g. ${warm.failures.slice(0, 3).join(' | ')}`);
 
-        opts.log(`  measured: ${LISTINGS} purchases, ${WORKERS} buyers at a time`);
-        const sampler = sampleWaits(db);
-        run = await purchases(client, apiKey, listingIds, 'bench', WORKERS, probe);
-        waits = await sampler.stop();
-        opts.log(`  ${fmtNum(run.steps.length / run.seconds, 1)} purchases/s, p99 ${ms(dist(run.steps.map((s) => s.total)).p99)} ms, ${run.failures.length} failed`);
-        if (run.failures.length) problems.push(`${run.failures.length} of ${LISTINGS} purchases failed, e.g. ${run.failures.slice(0, 3).join(' | ')}`);
-        opts.log(`  reference: ${SEQUENTIAL} purchases one at a time`);
-        sequential = await purchases(client, apiKey, seqListings, 'seq', 1, probe);
-        if (sequential.failures.length) problems.push(`one at a time: ${sequential.failures.length} purchases failed, e.g. ${sequential.failures.slice(0, 3).join(' | ')}`);
+      opts.log(`  measured: ${LISTINGS} purchases, ${WORKERS} buyers at a time`);
+      const sampler = sampleWaits(db);
+      const run = await purchases(client, apiKey, listingIds, 'bench', WORKERS, probe);
+      const waits = await sampler.stop();
+      opts.log(`  ${fmtNum(run.steps.length / run.seconds, 1)} purchases/s, p99 ${ms(dist(run.steps.map((s) => s.total)).p99)} ms, ${run.failures.length} failed`);
+      if (run.failures.length) problems.push(`${run.failures.length} of ${LISTINGS} purchases failed, e.g. ${run.failures.slice(0, 3).join(' | ')}`);
+      opts.log(`  reference: ${SEQUENTIAL} purchases one at a time`);
+      const sequential = await purchases(client, apiKey, seqListings, 'seq', 1, probe);
+      if (sequential.failures.length) problems.push(`one at a time: ${sequential.failures.length} purchases failed, e.g. ${sequential.failures.slice(0, 3).join(' | ')}`);
 
-        // Every purchase settled: COMPLETED intention and order, SOLD listing, the buyer owns the ticket.
-        const { rows } = await db.query<{ ticket_id: string; owner: string | null; listing_status: string; intention_status: string | null; order_status: string | null; order_buyer: string | null }>(
-          `SELECT t.ticket_id, t.buyer_email AS owner, l.status AS listing_status, b.status AS intention_status, o.status AS order_status, o.buyer_email AS order_buyer
-             FROM tickets t
-             JOIN listing_tickets lt ON lt.tenant_id = t.tenant_id AND lt.ticket_id = t.ticket_id
-             JOIN listings l ON l.tenant_id = lt.tenant_id AND l.id = lt.listing_id
-             LEFT JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.sold_order_id
-             LEFT JOIN buy_intentions b ON b.tenant_id = o.tenant_id AND b.id = o.intention_id
-            WHERE t.tenant_id = $1 AND t.ticket_id = ANY($2)`,
-          [tenantId, ticketIds],
-        );
-        const bad = ticketIds.flatMap((ticketId, i) => {
-          const r = rows.filter((x) => x.ticket_id === ticketId);
-          const buyer = run.buyers.get(i);
-          if (r.length !== 1) return [`${ticketId}: ${r.length} listings`];
-          const x = r[0]!;
-          if (x.listing_status !== 'SOLD' || x.order_status !== 'COMPLETED' || x.intention_status !== 'COMPLETED') {
-            return [`${ticketId}: listing ${x.listing_status}, order ${x.order_status ?? 'none'}, intention ${x.intention_status ?? 'none'}`];
-          }
-          if (!buyer || x.owner !== buyer || x.order_buyer !== buyer) return [`${ticketId}: owned by ${x.owner ?? 'nobody'}, order of ${x.order_buyer ?? 'nobody'}, bought by ${buyer ?? 'nobody'}`];
-          return [];
-        });
-        if (bad.length) violations.push(`${bad.length} of ${LISTINGS} purchases did not settle as answered, e.g. ${bad.slice(0, 3).join('; ')}`);
-        const { rows: counts } = await db.query<{ orders: string; completed: string }>(
-          `SELECT count(*) AS orders, count(*) FILTER (WHERE status = 'COMPLETED') AS completed FROM orders WHERE tenant_id = $1`,
-          [tenantId],
-        );
-        const orders = Number(counts[0]!.orders);
-        const completed = Number(counts[0]!.completed);
-        const expected = warm.steps.length + run.steps.length + sequential.steps.length;
-        if (orders !== expected || completed !== expected) violations.push(`the database holds ${orders} orders (${completed} COMPLETED) for ${expected} purchases answered COMPLETED`);
-        violations.push(...(await invariantViolations(db, tenantId)));
-        problems.push(...violations);
-      } finally {
-        client.close();
-        await db.end();
-        await encore.stop();
-      }
-    } finally {
-      await data.remove();
-    }
+      // Every purchase settled: COMPLETED intention and order, SOLD listing, the buyer owns the ticket.
+      const { rows } = await db.query<{ ticket_id: string; owner: string | null; listing_status: string; intention_status: string | null; order_status: string | null; order_buyer: string | null }>(
+        `SELECT t.ticket_id, t.buyer_email AS owner, l.status AS listing_status, b.status AS intention_status, o.status AS order_status, o.buyer_email AS order_buyer
+           FROM tickets t
+           JOIN listing_tickets lt ON lt.tenant_id = t.tenant_id AND lt.ticket_id = t.ticket_id
+           JOIN listings l ON l.tenant_id = lt.tenant_id AND l.id = lt.listing_id
+           LEFT JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.sold_order_id
+           LEFT JOIN buy_intentions b ON b.tenant_id = o.tenant_id AND b.id = o.intention_id
+          WHERE t.tenant_id = $1 AND t.ticket_id = ANY($2)`,
+        [tenantId, ticketIds],
+      );
+      const bad = ticketIds.flatMap((ticketId, i) => {
+        const r = rows.filter((x) => x.ticket_id === ticketId);
+        const buyer = run.buyers.get(i);
+        if (r.length !== 1) return [`${ticketId}: ${r.length} listings`];
+        const x = r[0]!;
+        if (x.listing_status !== 'SOLD' || x.order_status !== 'COMPLETED' || x.intention_status !== 'COMPLETED') {
+          return [`${ticketId}: listing ${x.listing_status}, order ${x.order_status ?? 'none'}, intention ${x.intention_status ?? 'none'}`];
+        }
+        if (!buyer || x.owner !== buyer || x.order_buyer !== buyer) return [`${ticketId}: owned by ${x.owner ?? 'nobody'}, order of ${x.order_buyer ?? 'nobody'}, bought by ${buyer ?? 'nobody'}`];
+        return [];
+    });
+    if (bad.length) violations.push(`${bad.length} of ${LISTINGS} purchases did not settle as answered, e.g. ${bad.slice(0, 3).join('; ')}`);
+    const { rows: counts } = await db.query<{ orders: string; completed: string }>(
+      `SELECT count(*) AS orders, count(*) FILTER (WHERE status = 'COMPLETED') AS completed FROM orders WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const orders = Number(counts[0]!.orders);
+    const completed = Number(counts[0]!.completed);
+    const expected = warm.steps.length + run.steps.length + sequential.steps.length;
+    if (orders !== expected || completed !== expected) violations.push(`the database holds ${orders} orders (${completed} COMPLETED) for ${expected} purchases answered COMPLETED`);
+    violations.push(...(await invariantViolations(db, tenantId)));
+    problems.push(...violations);
+      return { run, sequential, waits };
+    });
 
     const total = dist(run.steps.map((s) => s.total));
     const reserve = dist(run.steps.map((s) => s.reserve));

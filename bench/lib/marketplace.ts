@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { allProcesses, cpuSeconds, postmasterPid, processTree } from './process.js';
-import type { Server } from './servers.js';
+import { createTenant, startEncore, tempDataDir, type Server } from './servers.js';
 import { fmtNum, sum } from './stats.js';
 
 export interface Answer {
@@ -232,4 +232,35 @@ export function waitsText(w: { samples: number; waits: Map<string, number> }): s
     .slice(0, 5)
     .map(([k, n]) => `${k} ${fmtNum(n / w.samples, 1)}`)
     .join(', ');
+}
+
+/** What a marketplace benchmark runs against: serve on a fresh data folder, a tenant, a client and a connection for checks. */
+export interface Served {
+  encore: Server;
+  db: pg.Pool;
+  client: Client;
+  tenantId: string;
+  apiKey: string;
+  dataDir: string;
+}
+
+/** Starts serve on a fresh data folder with one tenant, runs `work`, and tears everything down whatever happens. */
+export async function withServedTenant<T>(sockets: number, log: (m: string) => void, work: (s: Served) => Promise<T>): Promise<T> {
+  const data = tempDataDir();
+  try {
+    log(`  Encore: starting serve on ${data.dir}`);
+    const encore = await startEncore({ dataDir: data.dir });
+    const db = openDb(data.dir);
+    const client = httpClient(encore, sockets);
+    try {
+      const { tenantId, apiKey } = await createTenant(data.dir);
+      return await work({ encore, db, client, tenantId, apiKey, dataDir: data.dir });
+    } finally {
+      client.close();
+      await db.end();
+      await encore.stop();
+    }
+  } finally {
+    await data.remove();
+  }
 }

@@ -55,6 +55,11 @@ export function isLocalHostname(hostname: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost');
 }
 
+/** A URL host (name or IP literal) that is this machine or a private address, before any DNS lookup. */
+export function isPrivateHost(host: string): boolean {
+  return isLocalHostname(host) || isPrivateAddress(host);
+}
+
 /** The host of a URL as `net` understands it (IPv6 literals without brackets). */
 export function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1');

@@ -5,7 +5,7 @@ import type { Deps } from '../../app/deps.js';
 import { withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { newId } from '../../lib/ids.js';
-import { hostOf, isLocalHostname, isPrivateAddress, PrivateAddressError, publicOnlyLookup } from '../../lib/network.js';
+import { hostOf, isPrivateHost, PrivateAddressError, publicOnlyLookup } from '../../lib/network.js';
 import { signWebhook } from '../../lib/signing.js';
 import { transition, type StateMachine } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -69,7 +69,7 @@ export function validateUrl(url: string, allowPrivate: boolean, field = 'url'): 
     throw new AppError('VALIDATION_ERROR', `${field} must not carry credentials; verify deliveries with the signing secret`, { field });
   }
   const host = hostOf(parsed);
-  if (!allowPrivate && (isLocalHostname(host) || isPrivateAddress(host))) {
+  if (!allowPrivate && isPrivateHost(host)) {
     throw new AppError('VALIDATION_ERROR', `${field} must be on the public internet (${host} is a loopback, private or reserved address)`, { field });
   }
   return parsed.toString();
@@ -210,7 +210,7 @@ interface AttemptResult {
 function send(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const host = hostOf(url);
-    if (!allowPrivate && (isPrivateAddress(host) || isLocalHostname(host))) return reject(new PrivateAddressError(host, host));
+    if (!allowPrivate && isPrivateHost(host)) return reject(new PrivateAddressError(host, host));
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
       { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, ...(allowPrivate ? {} : { lookup: publicOnlyLookup }) },
