@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**', 'bench/**'],
+    files: ['**/*.test.ts', '**/*.fixtures.ts', 'test/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -28,5 +28,39 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // Layering (ARCHITECTURE.md, Layout): app → api | web → flows → modules → db | lib. Each layer may
+  // import only downward, and a module's internals are reached only through its index.ts. Types the
+  // app hands downward (Deps, Config) may be imported as types. Tests are exempt: they wire layers.
+  ...layerRules(),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );
+
+function layerRules() {
+  const up = (dirs) => ({ regex: `^(\\.\\./)+(${dirs.join('|')})/`, message: `imports run app → api | web → flows → modules → db | lib: not up to ${dirs.join(', ')}` });
+  const appTypes = { regex: '^(\\.\\./)+app/', allowTypeImports: true, message: 'only types (Deps, Config) come from app/' };
+  const intoModule = {
+    regex: '^(\\.\\./)+modules/[^/]+/(?!index\\.js$)',
+    message: 'reach a module only through its index.ts',
+  };
+  const rule = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+  const notTests = ['**/*.test.ts', '**/*.fixtures.ts'];
+  return [
+    { files: ['src/api/**/*.ts'], ignores: notTests, rules: rule([up(['web']), appTypes, intoModule]) },
+    { files: ['src/web/**/*.ts', 'src/web/**/*.tsx'], ignores: notTests, rules: rule([up(['api']), appTypes, intoModule]) },
+    { files: ['src/flows/**/*.ts'], ignores: notTests, rules: rule([up(['api', 'web']), appTypes, intoModule]) },
+    {
+      files: ['src/modules/**/*.ts'],
+      ignores: notTests,
+      rules: rule([
+        up(['api', 'web', 'flows']),
+        appTypes,
+        { regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)', message: 'reach another module only through its index.ts' },
+      ]),
+    },
+    {
+      files: ['src/db/**/*.ts', 'src/lib/**/*.ts', 'src/jobs/**/*.ts'],
+      ignores: notTests,
+      rules: rule([up(['api', 'web', 'flows']), appTypes, { regex: '^(\\.\\./)+modules/', allowTypeImports: true, message: 'db, lib and jobs know modules only by their table types' }]),
+    },
+  ];
+}

@@ -38,11 +38,21 @@ describe('encore command line and embedded PostgreSQL lifecycle', () => {
 
     const list = await runCli(['tenant', 'list'], env);
     const rows = list.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tenantId: string; activeKeys: number; returnOrigins: string[] });
-    expect(rows).toEqual([expect.objectContaining({ tenantId: tenant.tenantId, activeKeys: 1, returnOrigins: ['https://acme.test'] })]);
+    expect(rows).toEqual([expect.objectContaining({ tenantId: tenant.tenantId, activeKeys: 1, returnOrigins: ['https://acme.test'], defaultLanguage: 'es' })]);
 
     const bad = await runCli(['tenant', 'create'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--name/);
+
+    // The pages' default language (SPEC §1.1): en here, and a language Encore does not speak is refused.
+    const english = await runCli(['tenant', 'create', '--name', 'Globex', '--lang', 'en'], env);
+    expect(english.code).toBe(0);
+    const globex = JSON.parse(english.stdout) as { tenantId: string };
+    const listed = (await runCli(['tenant', 'list'], env)).stdout.trim().split('\n').map((l) => JSON.parse(l) as { tenantId: string; defaultLanguage: string });
+    expect(listed.find((t) => t.tenantId === globex.tenantId)?.defaultLanguage).toBe('en');
+    const portuguese = await runCli(['tenant', 'create', '--name', 'Initech', '--lang', 'pt'], env);
+    expect(portuguese.code).toBe(1);
+    expect(portuguese.stderr).toMatch(/language/);
 
     // Keys work against the API: the first is valid, the revoked one is refused.
     const server = await startServe(env);

@@ -96,16 +96,16 @@ describe('resale purchase, end to end', () => {
     const arrived = (): Message[] => receiver.received.map((r) => (JSON.parse(r.body) as { message: Message }).message);
     await waitFor(
       () =>
-        (types.every((type) => arrived().some((m) => m && `${m.family}.${m.action}` === type)) &&
-          arrived().some((m) => m.family === 'listing' && m.action === 'updated' && m.data.status === 'SOLD')) ||
+        (types.every((type) => arrived().some((m) => m && m.action === type)) &&
+          arrived().some((m) => m.family === 'listing' && m.action === 'listing.updated' && m.data.status === 'SOLD')) ||
         undefined,
     );
     for (const r of receiver.received) {
       expect(verifyWebhookSignature(secret, r.body, r.headers['encore-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
     }
     const messages = receiver.received.map((r) => (JSON.parse(r.body) as { message: { family: string; action: string; data: Record<string, unknown> } }).message);
-    expect(messages.find((m) => m.family === 'ticket' && m.action === 'updated' && 'newOwnerEmail' in m.data)?.data).toEqual({ id: 'T-1', newOwnerEmail: 'buyer@example.com', previousOwnerEmail: 't-1@fans.example', orderId });
-    expect(messages.filter((m) => m.family === 'listing' && m.action === 'updated').map((m) => m.data.status as string).sort()).toEqual(['RESERVED', 'SOLD']);
+    expect(messages.find((m) => m.family === 'ticket' && m.action === 'ticket.updated' && 'newOwnerEmail' in m.data)?.data).toEqual({ id: 'T-1', newOwnerEmail: 'buyer@example.com', previousOwnerEmail: 't-1@fans.example', orderId });
+    expect(messages.filter((m) => m.family === 'listing' && m.action === 'listing.updated').map((m) => m.data.status as string).sort()).toEqual(['RESERVED', 'SOLD']);
 
     // Before the show ends nothing is released; after it, the sweep releases the payout.
     const before = new ManualClock('2027-06-01T20:00:00Z');
@@ -114,6 +114,6 @@ describe('resale purchase, end to end', () => {
     expect((await sweepMarketplace({ ...ctx.deps, clock: after })).payouts).toBe(1);
     const released = await ctx.deps.db.selectFrom('payouts').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
     expect(released.status).toBe('RELEASED');
-    await waitFor(() => receiver.received.some((r) => JSON.parse(r.body).message.action === 'released') || undefined);
+    await waitFor(() => receiver.received.some((r) => JSON.parse(r.body).message.action === 'payouts.released') || undefined);
   });
 });

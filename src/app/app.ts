@@ -5,24 +5,19 @@ import { Ajv } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { handleError, sendErrors } from '../http/errors.js';
-import { registerIdempotency } from '../http/idempotency.js';
-import { docsRoutes } from '../modules/docs/index.js';
-import { eventsRoutes } from '../modules/events/index.js';
-import { admissionRoutes } from '../modules/tickets/admission.routes.js';
-import { ticketsRoutes } from '../modules/tickets/index.js';
-import { saleUrlRoutes } from '../modules/tickets/sale-url.routes.js';
-import { listingsRoutes } from '../modules/listings/index.js';
-import { buyingRoutes } from '../modules/buying/index.js';
-import { checkoutRoutes } from '../flows/checkout.routes.js';
-import { authTokensRoutes } from '../modules/auth-tokens/index.js';
-import { marketplaceUrlsRoutes } from '../modules/marketplace-urls/index.js';
-import { webhooksRoutes } from '../modules/webhooks/index.js';
-import { purchaseIntentRoutes, strategiesRoutes } from '../modules/purchase-intents/index.js';
-import { publicPurchaseIntentRoutes } from '../modules/purchase-intents/intents.public.routes.js';
+import { docsRoutes } from '../api/docs/docs.routes.js';
+import { documentEdge } from '../api/docs/edge-docs.js';
+import { marketplaceApi } from '../api/marketplace/index.js';
+import { purchaseIntentsApi } from '../api/purchase-intents/index.js';
+import { errorHandlerFor, familyOfPath, frameworkError, sendErrors } from '../api/shared/errors.js';
+import { registerIdempotency } from '../api/shared/idempotency.js';
+import { limitRequestTime } from '../api/shared/request-timeout.js';
 import type { Deps } from './deps.js';
 
 export type App = FastifyInstance;
+
+/** 1 MiB: any single resource; batch routes set their own. */
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 function makeAjv(coerce: boolean): Ajv {
   // removeAdditional: false — an unknown field is reported, never silently dropped.
@@ -42,7 +37,22 @@ function makeAjv(coerce: boolean): Ajv {
 export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: 32 * 1024 * 1024,
+    // Routes that take large batches raise this for themselves (tickets, events, admission).
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      // Ids are stored up to 200 characters; percent-encoded, a path segment can be several times longer.
+      maxParamLength: 2048,
+    },
+    // Headers must arrive within the request time limit too (Node checks it on this timer); the
+    // body's limit is ours (limitRequestTime), since Node stops watching once the handler runs.
+    http: { headersTimeout: deps.config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Errors raised before routing (bad percent-encoding, a parameter past maxParamLength): the
+    // route's family is not known yet, so its path prefix decides the envelope.
+    frameworkErrors: (error, request, reply) => {
+      const mapped = frameworkError(error) ?? { status: 400, item: { code: 'INVALID_URL' as const, message: 'the request cannot be routed' } };
+      void sendErrors(familyOfPath(request.url), request, reply, mapped.status, [mapped.item]);
+    },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
@@ -60,13 +70,15 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  limitRequestTime(app, deps.config.requestTimeoutMs);
   registerIdempotency(app, deps);
-  app.setErrorHandler((error, request, reply) => handleError(error as Error, request, reply));
+  app.setErrorHandler(errorHandlerFor('marketplace'));
   app.setNotFoundHandler((request, reply) =>
-    sendErrors(request, reply, 404, [{ code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }]),
+    sendErrors(familyOfPath(request.url), request, reply, 404, [{ code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }]),
   );
 
   await app.register(swagger, {
+    transform: documentEdge,
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -75,7 +87,14 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
         description:
           'Encore: the open ticketing platform for resale and reservations. The marketplace integration API lives under `/v1` ' +
           '(envelope `{status, data, errors}`); the purchase-intent API under `/api/purchaseintents` (resources as-is, errors ' +
-          '`{statusCode, error, message}`). Authenticate with `Authorization: <api key>` or `Authorization: Bearer <api key>`.',
+          '`{statusCode, error, message}`). Authenticate with `Authorization: <api key>` or `Authorization: Bearer <api key>`.\n\n' +
+          '**What a client may send** (both families): unknown fields anywhere in a body are ignored and named in the response header ' +
+          '`Encore-Ignored-Fields`; send `Encore-Strict: true` to have them refused (400 `UNKNOWN_FIELD`). A route without a body accepts a ' +
+          'request without one whatever its `Content-Type`; a route with one answers an empty body with 400 naming `body`. Trailing slashes ' +
+          'are ignored. `lang` takes any BCP 47 tag. Dates without an offset are read in the event’s time zone. Errors the framework raises ' +
+          '(invalid JSON, 408 too slow, 413 body too large, 414 URI too long, 415, 405 with `Allow`) come in the family’s envelope. `OPTIONS` ' +
+          'answers 204 with `Allow`; only `/api/public/...` answers CORS, for the origins you allow. Bodies are at most 1 MiB (ticket batches ' +
+          '32 MiB, events, rules and admission batches 8 MiB, routes without a key 16 KiB); a body may nest at most 32 levels.',
       },
       servers: [{ url: deps.config.publicUrl }],
       components: {
@@ -104,19 +123,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   });
 
   await app.register(docsRoutes);
-  await app.register(eventsRoutes(deps), { prefix: '/v1' });
-  await app.register(webhooksRoutes(deps), { prefix: '/v1' });
-  await app.register(ticketsRoutes(deps), { prefix: '/v1' });
-  await app.register(admissionRoutes(deps), { prefix: '/v1' });
-  await app.register(saleUrlRoutes(deps), { prefix: '/v1' });
-  await app.register(listingsRoutes(deps), { prefix: '/v1' });
-  await app.register(buyingRoutes(deps), { prefix: '/v1' });
-  await app.register(checkoutRoutes(deps), { prefix: '/v1' });
-  await app.register(marketplaceUrlsRoutes(deps), { prefix: '/v1' });
-  await app.register(authTokensRoutes(deps), { prefix: '/v1' });
-  await app.register(strategiesRoutes(deps), { prefix: '/api/purchaseintents' });
-  await app.register(purchaseIntentRoutes(deps));
-  await app.register(publicPurchaseIntentRoutes(deps));
+  await app.register(marketplaceApi(deps), { prefix: '/v1' });
+  await app.register(purchaseIntentsApi(deps), { prefix: '/api' });
 
   await app.ready();
   return app;

@@ -14,7 +14,7 @@ const USAGE = `Usage: npm run -s encore -- <command>
   serve                         the API and the background workers (what npm start runs)
   worker                        background jobs only (scale out next to serve; needs DATABASE_URL or a running serve)
   migrate                       apply pending database migrations
-  tenant create --name NAME [--return-origin URL]... [--webhook-url URL] [--currency EUR]
+  tenant create --name NAME [--return-origin URL]... [--webhook-url URL] [--currency EUR] [--lang es|en]
                                 prints {"tenantId", "apiKey"}; the key is shown once
   tenant list                   every tenant with its number of active keys
   key create --tenant ID        a new API key for a tenant
@@ -92,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
             'return-origin': { type: 'string', multiple: true },
             'webhook-url': { type: 'string' },
             currency: { type: 'string' },
+            lang: { type: 'string' },
           },
         });
         if (!values.name) throw new UsageError('tenant create needs --name NAME');
@@ -101,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
               name: values.name!,
               returnOrigins: values['return-origin'] ?? [],
               ...(values.currency ? { defaultCurrency: values.currency } : {}),
+              ...(values.lang ? { defaultLanguage: values.lang } : {}),
             });
             if (values['webhook-url']) {
               await createEndpointInTx(tx, rt.deps, { tenantId: t.tenantId, label: 'cli' }, { url: values['webhook-url'] });

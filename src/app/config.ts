@@ -16,6 +16,8 @@ export interface Config {
   databasePreparedStatements: boolean;
   /** Whether webhook endpoints may be on loopback, private or link-local addresses (development only). */
   webhookAllowPrivateNetworks: boolean;
+  /** A request (headers and body) must arrive within this time; slower ones are cut off (408). */
+  requestTimeoutMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -69,8 +71,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['allow', 'deny'].includes(privateRaw)) problems.push(`WEBHOOK_PRIVATE_NETWORKS must be allow or deny (got "${privateRaw}")`);
   const webhookAllowPrivateNetworks = privateRaw === 'allow';
 
+  const timeoutRaw = env.REQUEST_TIMEOUT_MS ?? '30000';
+  const requestTimeoutMs = Number(timeoutRaw);
+  if (!/^\d+$/.test(timeoutRaw) || requestTimeoutMs < 1000) problems.push(`REQUEST_TIMEOUT_MS must be an integer of at least 1000 (got "${timeoutRaw}")`);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, publicUrl, databaseUrl, dataDir, logLevel, webhookRetryBaseMs, sandboxFailDelayMs, databasePreparedStatements, webhookAllowPrivateNetworks };
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    logLevel,
+    webhookRetryBaseMs,
+    sandboxFailDelayMs,
+    databasePreparedStatements,
+    webhookAllowPrivateNetworks,
+    requestTimeoutMs,
+  };
 }
 
 function isHttpUrl(value: string): boolean {

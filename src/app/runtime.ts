@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '../db/database.js';
 import type { EmbeddedRole } from '../db/embedded.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { registerJobs } from '../jobs/registry.js';
+import { registerJobs } from './job-registry.js';
 import { JobQueue } from '../jobs/queue.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Config } from './config.js';

@@ -13,6 +13,9 @@ import * as m0011 from './migrations/0011-purchase-intents.js';
 import * as m0012 from './migrations/0012-purchase-intent-payments.js';
 import * as m0013 from './migrations/0013-purchase-intent-mail.js';
 import * as m0014 from './migrations/0014-checkout-buyer.js';
+import * as m0015 from './migrations/0015-tenant-language.js';
+import * as m0016 from './migrations/0016-idempotency-committed.js';
+import * as m0017 from './migrations/0017-purchase-intent-identification.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +33,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-purchase-intent-payments': m0012,
   '0013-purchase-intent-mail': m0013,
   '0014-checkout-buyer': m0014,
+  '0015-tenant-language': m0015,
+  '0016-idempotency-committed': m0016,
+  '0017-purchase-intent-identification': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

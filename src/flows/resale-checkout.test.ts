@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ignoredFieldsOf, STRICT, type Dyn } from '../../test/client.js';
 import { useContext } from '../../test/harness.js';
 import {
   buy,
@@ -19,7 +20,6 @@ import {
   syncTickets,
   webhookData,
   webhooksOf,
-  type Loose,
 } from '../modules/buying/buying.fixtures.js';
 import { listOk } from '../modules/listings/listings.fixtures.js';
 import { refundOrder } from './resale-refund.js';
@@ -82,7 +82,7 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     expect((await listingRow(ctx, s.tenantId, a!))!.status).toBe('RESERVED');
   });
 
-  it('a mistyped card number is 400 on cardNumber, before anything is charged; a wrong secret is 404', async () => {
+  it('a mistyped card number is 400 on cardNumber, before anything is charged; a wrong secret is 404; an unknown field is 400 only under Encore-Strict', async () => {
     const s = await newSeller(ctx, 'luhn');
     const [a] = await listSingles(ctx, s, ['CL-1']);
     const { intention, secret } = await buyOk(ctx, s.key, [a!]);
@@ -91,10 +91,18 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_ERROR', field: 'cardNumber' });
     const wrong = await pay(ctx, intention.intentionId, 'wrong', CARD.ok);
     expect(wrong.status).toBe(404);
-    const extra = await call(ctx, undefined, 'POST', `/v1/checkout/${intention.intentionId}/pay`, { secret, cardNumber: CARD.ok, tip: 1 });
-    expect(extra.status).toBe(400);
+    const strict = await call(ctx, undefined, 'POST', `/v1/checkout/${intention.intentionId}/pay`, { secret, cardNumber: CARD.ok, tip: 1 }, STRICT);
+    expect(strict.status).toBe(400);
+    expect(errorOf(strict)).toMatchObject({ code: 'UNKNOWN_FIELD', field: 'tip' });
     expect(await paymentsOfIntention(ctx, intention.intentionId)).toEqual([]);
     expect((await intentionRow(ctx, intention.intentionId))!.status).toBe('RESERVED');
+
+    // Without Encore-Strict the unknown field is only named, and the card is charged.
+    const lenient = await call(ctx, undefined, 'POST', `/v1/checkout/${intention.intentionId}/pay`, { secret, cardNumber: CARD.ok, tip: 1 });
+    expect(lenient.status, JSON.stringify(lenient.body)).toBe(200);
+    expect(ignoredFieldsOf(lenient)).toEqual(['tip']);
+    expect(lenient.body.data).toMatchObject({ intention: { status: 'COMPLETED' }, payment: { status: 'SUCCEEDED' } });
+    expect(await paymentsOfIntention(ctx, intention.intentionId)).toHaveLength(1);
   });
 
   it('a payment while another is in flight is 409 PAYMENT_IN_PROGRESS (race of two pays with the slow card)', async () => {
@@ -149,7 +157,7 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
 
     const res = await pay(ctx, first.intention.intentionId, first.secret);
     expect(res.status).toBe(200);
-    const data: Loose = res.body.data;
+    const data: Dyn = res.body.data;
     expect(data).toMatchObject({ intention: { status: 'REFUNDED' }, payment: { status: 'SUCCEEDED' }, order: { status: 'REFUND_PENDING', outcome: 'REFUNDED_LISTINGS_UNAVAILABLE', ticketIds: [] } });
     const orderId = data.order.orderId as string;
     expect(await listingRow(ctx, s.tenantId, a!)).toEqual(held);

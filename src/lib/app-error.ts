@@ -1,6 +1,6 @@
 /**
  * The closed table of error codes. Services raise AppError with one of these; the HTTP layer maps the
- * code to a status (http/errors.ts) and renders it in the family's envelope. Adding a code here is
+ * code to a status (api/shared/errors.ts) and renders it in the family's envelope. Adding a code here is
  * a contract change: clients switch on these strings.
  */
 export const ERROR_CODES = {
@@ -20,12 +20,19 @@ export const ERROR_CODES = {
   WEBHOOK_NOT_FOUND: 404,
   DELIVERY_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  // The HTTP edge (SPEC §1.1)
+  UNKNOWN_FIELD: 400,
+  NESTING_TOO_DEEP: 400,
+  INVALID_URL: 400,
+  URI_TOO_LONG: 414,
+  REQUEST_TIMEOUT: 408,
   EVENT_EXISTS: 409,
   EVENT_CANCELLED: 409,
   SHOW_CANCELLED: 409,
   SHOW_HAS_TICKETS: 409,
   IDEMPOTENCY_CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_RESPONSE_LOST: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RULE_REFUSED: 422,

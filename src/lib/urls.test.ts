@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPublicUrl, checkReturnTo, isLang } from './urls.js';
+import { buildPublicUrl, checkReturnTo, isLang, negotiateLang } from './urls.js';
 
 describe('buildPublicUrl', () => {
   it('puts the language first, then the path, then the query', () => {
@@ -84,5 +84,18 @@ describe('returnTo (no open redirects)', () => {
     expect(() => buildPublicUrl('https://e.test', ['p'], { lang: 'en', returnTo: 'https://shop.example/' })).toThrow(
       expect.objectContaining({ code: 'RETURN_TO_NOT_ALLOWED', field: 'returnTo' }),
     );
+  });
+});
+
+describe('negotiateLang', () => {
+  it('picks es or en by the primary subtag, case-insensitive, and falls back to the tenant default', () => {
+    expect(negotiateLang('es-AR', 'en')).toBe('es');
+    expect(negotiateLang('EN', 'es')).toBe('en');
+    expect(negotiateLang('en_GB', 'es')).toBe('en');
+    expect(negotiateLang(' es ', 'en')).toBe('es');
+    expect(negotiateLang('pt', 'es')).toBe('es');
+    expect(negotiateLang('pt-BR', 'en')).toBe('en');
+    expect(negotiateLang('', 'en')).toBe('en');
+    expect(negotiateLang(undefined, 'en')).toBe('en');
   });
 });

@@ -27,6 +27,16 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
 
+/**
+ * `lang` negotiation (SPEC §1.1): any BCP 47 tag; its primary subtag, case-insensitive, picks `es`
+ * or `en` (`es-AR` → es, `EN` → en); any other language, or none, falls back to the tenant's default.
+ */
+export function negotiateLang(tag: string | undefined, fallback: Lang): Lang {
+  if (tag === undefined) return fallback;
+  const primary = tag.trim().split(/[-_]/)[0]?.toLowerCase();
+  return isLang(primary) ? primary : fallback;
+}
+
 export interface PublicUrlParams {
   lang: string;
   /** Query parameters, in order; undefined values are left out. */

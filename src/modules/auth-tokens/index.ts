@@ -1,4 +1,3 @@
-export { authTokensRoutes } from './auth-tokens.routes.js';
 export {
   consumeOneTimeToken,
   issueOneTimeToken,
@@ -11,4 +10,3 @@ export {
   type TokenMethod,
   type TokenRequest,
 } from './auth-tokens.service.js';
-export { Email, Method } from './auth-tokens.schemas.js';

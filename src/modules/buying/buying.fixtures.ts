@@ -1,11 +1,12 @@
 import { expect } from 'vitest';
+import type { Dyn } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
-import { call, listOk, priced, sellerTenant, syncTickets, type Loose, type Reply, type Seller } from '../listings/listings.fixtures.js';
+import { call, listOk, priced, sellerTenant, syncTickets, type Reply, type Seller } from '../listings/listings.fixtures.js';
 import { webhooksOf } from '../tickets/tickets.fixtures.js';
 
 /** Test helpers for the buying routes and the resale flows (imported only by *.test.ts files). */
 
-export { call, errorOf, listingRow, priced, sellerTenant, syncTickets, type Loose, type Reply, type Seller } from '../listings/listings.fixtures.js';
+export { call, errorOf, listingRow, priced, sellerTenant, syncTickets, type Reply, type Seller } from '../listings/listings.fixtures.js';
 export { auditOf, webhooksOf } from '../tickets/tickets.fixtures.js';
 
 /** The `data` of the webhooks of one type written for a tenant, oldest first. */
@@ -30,10 +31,10 @@ export async function buy(ctx: TestContext, key: string | undefined, items: stri
 }
 
 /** A buy intention that must succeed: its view and the secret of its paymentUrl. */
-export async function buyOk(ctx: TestContext, key: string, items: string[], user = 'buyer@x.example'): Promise<{ intention: Loose; secret: string }> {
+export async function buyOk(ctx: TestContext, key: string, items: string[], user = 'buyer@x.example'): Promise<{ intention: Dyn; secret: string }> {
   const res = await buy(ctx, key, items, user);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  const intention = res.body.data as { paymentUrl: string } & Record<string, Loose>;
+  const intention = res.body.data as { paymentUrl: string } & Record<string, Dyn>;
   return { intention, secret: secretOf(intention.paymentUrl) };
 }
 

@@ -4,18 +4,16 @@ import { withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { sha256Hex } from '../../lib/signing.js';
-import { buildPublicUrl } from '../../lib/urls.js';
+import { buildPublicUrl, negotiateLang } from '../../lib/urls.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { issueOneTimeTokenInTx } from '../auth-tokens/index.js';
 import { refuseUnavailableListings, rememberHeld, reserveListings, type ListingForSale } from '../listings/index.js';
+import { getMarketSettings } from '../tenants/index.js';
 import { intentionView, orderView } from './buying.mappers.js';
 import { buyingRepository as repo, type IntentionItemRow, type IntentionRow } from './buying.repository.js';
 import type { IntentionView, OrderView } from './buying.schemas.js';
 
 export type BuyingDeps = Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>;
-
-/** When the integrator names no language (buy intentions carry none): the same default as the URL endpoints. */
-const DEFAULT_LANG = 'es';
 
 function checkDistinct(ids: readonly string[], field: string): void {
   const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
@@ -39,7 +37,8 @@ function checkTogether(listings: readonly ListingForSale[], field: string, sameO
 interface ReserveInput {
   listingIds: readonly string[];
   buyerEmail: string | null;
-  lang: string;
+  /** As the integrator sent it (any BCP 47 tag), or nothing: buy intentions carry none. */
+  lang: string | undefined;
   source: 'BUY_INTENTION' | 'CHECKOUT_URL';
   field: string;
   sameOption: boolean;
@@ -71,6 +70,7 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
       fees += l.buyerFeeMinor * l.quantity;
     }
     const secret = randomBytes(24).toString('base64url');
+    const lang = negotiateLang(input.lang, (await getMarketSettings(tx, actor.tenantId)).defaultLanguage);
     const intention: IntentionRow = {
       tenant_id: actor.tenantId,
       id,
@@ -85,7 +85,7 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
       buyer_fee_minor: fees,
       total_minor: subtotal + fees,
       secret_hash: sha256Hex(secret),
-      lang: input.lang,
+      lang,
       expires_at: first.holdExpiresAt,
       order_id: null,
       created_at: now,
@@ -105,7 +105,7 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
     }));
     await repo.insertIntention(tx, intention, items);
     const oneTimeToken = input.loginTrust && (await issueOneTimeTokenInTx(tx, deps, actor, input.loginTrust, { user: 'loginTrust[user]', method: 'loginTrust[withMethod]' }));
-    const paymentUrl = buildPublicUrl(deps.config.publicUrl, ['checkout', id], { lang: input.lang, query: { secret }, oneTimeToken });
+    const paymentUrl = buildPublicUrl(deps.config.publicUrl, ['checkout', id], { lang, query: { secret }, oneTimeToken });
     // The view is built from what was written: no read-back in the hot path of an on-sale race.
     const view = intentionView(intention, items, paymentUrl);
     await recordAudit(tx, actor, { action: 'buy_intention.created', entityType: 'buy_intention', entityId: id, after: { ...view, paymentUrl: undefined } }, now);
@@ -118,7 +118,7 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
 
 /** POST /v1/marketplace/buyingflow/buyIntention. */
 export async function createBuyIntention(deps: BuyingDeps, actor: Actor, body: { items: string[]; user: string }): Promise<IntentionView> {
-  const { view } = await reserve(deps, actor, { listingIds: body.items, buyerEmail: body.user.toLowerCase(), lang: DEFAULT_LANG, source: 'BUY_INTENTION', field: 'items', sameOption: false });
+  const { view } = await reserve(deps, actor, { listingIds: body.items, buyerEmail: body.user.toLowerCase(), lang: undefined, source: 'BUY_INTENTION', field: 'items', sameOption: false });
   return view;
 }
 
@@ -139,7 +139,7 @@ export async function createCheckoutUrl(
     listingIds: input.listingIds,
     // Login trust names the buyer: the checkout page then asks for a card only.
     buyerEmail: trust ? trust.user.toLowerCase() : null,
-    lang: input.lang ?? DEFAULT_LANG,
+    lang: input.lang,
     source: 'CHECKOUT_URL',
     field: 'listingIds',
     sameOption: true,

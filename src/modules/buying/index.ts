@@ -1,4 +1,3 @@
-export { buyingRoutes } from './buying.routes.js';
 export { createBuyIntention, createCheckoutUrl, findIntentionBySecret, getBuyIntention, getCheckout, getOrderView } from './buying.service.js';
 export {
   expireIntentions,
@@ -19,3 +18,4 @@ export {
 export { intentionView, orderView, paymentView } from './buying.mappers.js';
 export { IntentionParams, IntentionView, OrderView, PayBody, PayResultView, SecretQuery } from './buying.schemas.js';
 export type { IntentionRow, OrderRow } from './buying.repository.js';
+export { BuyIntentionBody, CheckoutUrlBody, CheckoutUrlQuery } from './buying.schemas.js';

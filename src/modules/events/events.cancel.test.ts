@@ -33,7 +33,7 @@ describe('POST /v1/events/:externalReferenceId/cancellation', () => {
 
     const hooks = await cancelled('demo-concert');
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]!.message).toMatchObject({ family: 'event', action: 'cancelled', data: { status: 'CANCELLED' } });
+    expect(hooks[0]!.message).toMatchObject({ family: 'event', action: 'event.cancelled', data: { status: 'CANCELLED' } });
     expect(hooks[0]!.message.data.showId).toBeUndefined();
     const audit = (await auditOf(ctx, tenant.tenantId, 'event.cancelled')).filter((a) => a.entity_id === row.id);
     expect(audit).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useContext } from '../../../test/harness.js';
-import { DEMO_EVENT, addWebhookEndpoint, auditOf, call, clone, deliveriesOf, fullEvent, type Loose } from './events.fixtures.js';
+import { DEMO_EVENT, addWebhookEndpoint, auditOf, call, clone, deliveriesOf, fullEvent, type Dyn } from './events.fixtures.js';
 
 describe('POST /v1/events', () => {
   const ctx = useContext();
@@ -59,7 +59,7 @@ describe('POST /v1/events', () => {
     const hooks = await deliveriesOf(ctx, tenant.tenantId, 'event.created');
     const mine = hooks.filter((h) => h.message.data.externalReferenceId === 'evt-hooked');
     expect(mine).toHaveLength(1);
-    expect(mine[0]!.message).toMatchObject({ family: 'event', action: 'created', data: { id: res.body.data.id, shows: [{ showId: 'night-1' }, { showId: 'night-2' }] } });
+    expect(mine[0]!.message).toMatchObject({ family: 'event', action: 'event.created', data: { id: res.body.data.id, shows: [{ showId: 'night-1' }, { showId: 'night-2' }] } });
     const audit = await auditOf(ctx, tenant.tenantId, 'event.created');
     expect(audit.some((a) => a.entity_id === res.body.data.id && a.entity_type === 'event')).toBe(true);
   });
@@ -92,7 +92,7 @@ describe('POST /v1/events', () => {
   });
 
   it('accepts `shows` as a single object, and defaults the currency to the tenant currency', async () => {
-    const body = clone(DEMO_EVENT) as Record<string, Loose>;
+    const body = clone(DEMO_EVENT) as Record<string, Dyn>;
     body.externalReferenceId = 'single-object';
     body.shows = body.shows[0];
     delete body.configuration.currency;
@@ -102,8 +102,84 @@ describe('POST /v1/events', () => {
     expect(res.body.data.configuration.currency).toBe('EUR');
   });
 
+  it('leaves optional what the reference leaves optional: every location member, configuration.policy (default NONE)', async () => {
+    const res = await call(ctx, tenant.apiKey, 'POST', '/v1/events', {
+      externalReferenceId: 'bare',
+      title: 'Bare',
+      description: 'Only what the reference requires',
+      location: {},
+      configuration: {},
+      shows: { showId: 's1', date: '2027-06-01T21:00:00+02:00', ticketOptions: [{ ticketId: 'ga', title: 'GA', price: 10 }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ location: {}, configuration: { policy: 'NONE', currency: 'EUR' }, producers: [], seating: null });
+    expect((await call(ctx, tenant.apiKey, 'GET', '/v1/events/bare')).body.data).toEqual(res.body.data);
+    const partial = await call(ctx, tenant.apiKey, 'POST', '/v1/events', {
+      ...clone(DEMO_EVENT),
+      externalReferenceId: 'no-venue',
+      location: { city: 'Madrid' },
+      configuration: { instructions: 'Bring ID' },
+    });
+    expect(partial.status).toBe(200);
+    expect(partial.body.data).toMatchObject({ location: { city: 'Madrid' }, configuration: { policy: 'NONE', instructions: 'Bring ID' } });
+    expect(partial.body.data.location.venueName).toBeUndefined();
+  });
+
+  it('takes the currency from the ticket options when the configuration has none (SPEC §2), and fixes it', async () => {
+    // The reference's examples put the currency only on the ticket options; the tenant's is EUR.
+    const body = clone(DEMO_EVENT) as Record<string, Dyn>;
+    body.externalReferenceId = 'in-ars';
+    delete body.configuration.currency;
+    body.shows = [
+      { showId: 'a', date: '2027-06-01T21:00:00-03:00', ticketOptions: [{ ticketId: 'ga', title: 'GA', price: 15000.5, currency: 'ARS' }, { ticketId: 'vip', title: 'VIP', price: 30000 }] },
+      { showId: 'b', date: '2027-06-02T21:00:00-03:00', ticketOptions: [{ ticketId: 'ga', title: 'GA', price: 15000, currency: 'ARS' }] },
+    ];
+    const res = await call(ctx, tenant.apiKey, 'POST', '/v1/events', body);
+    expect(res.status).toBe(200);
+    expect(res.body.data.configuration.currency).toBe('ARS');
+    expect(res.body.data.shows[0].ticketOptions.map((o: { price: number; currency: string }) => [o.price, o.currency])).toEqual([[15000.5, 'ARS'], [30000, 'ARS']]);
+    const row = await ctx.deps.db.selectFrom('events').select('currency').where('tenant_id', '=', tenant.tenantId).where('external_reference_id', '=', 'in-ars').executeTakeFirstOrThrow();
+    expect(row.currency).toBe('ARS');
+
+    // Fixed once the event exists: a PUT whose options carry another currency is refused, naming the option.
+    const put = await call(ctx, tenant.apiKey, 'PUT', '/v1/events', {
+      externalReferenceId: 'in-ars',
+      shows: [{ showId: 'a', date: '2027-06-01T21:00:00-03:00', ticketOptions: [{ ticketId: 'ga', title: 'GA', price: 10, currency: 'USD' }, { ticketId: 'vip', title: 'VIP', price: 20 }] }],
+    });
+    expect(put.status).toBe(400);
+    expect(put.body.errors![0]).toMatchObject({ code: 'INVALID_CURRENCY', field: 'shows[0].ticketOptions[0].currency' });
+  });
+
+  it('refuses ticket options that disagree on the currency, naming the first that differs', async () => {
+    const body = clone(DEMO_EVENT) as Record<string, Dyn>;
+    body.externalReferenceId = 'mixed';
+    delete body.configuration.currency;
+    body.shows = [
+      { showId: 'a', date: '2027-06-01T21:00:00Z', ticketOptions: [{ ticketId: 'ga', title: 'GA', price: 10 }, { ticketId: 'vip', title: 'VIP', price: 20, currency: 'USD' }] },
+      { showId: 'b', date: '2027-06-02T21:00:00Z', ticketOptions: [{ ticketId: 'ga', title: 'GA', price: 10, currency: 'USD' }, { ticketId: 'vip', title: 'VIP', price: 20, currency: 'GBP' }, { ticketId: 'x', title: 'X', price: 1, currency: 'EUR' }] },
+    ];
+    const res = await call(ctx, tenant.apiKey, 'POST', '/v1/events', body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors![0]).toMatchObject({ code: 'INVALID_CURRENCY', field: 'shows[1].ticketOptions[1].currency' });
+    expect(res.body.errors![0]!.message).toContain('USD');
+
+    // A configuration currency wins, and then every option must agree with it.
+    body.configuration.currency = 'EUR';
+    const conf = await call(ctx, tenant.apiKey, 'POST', '/v1/events', body);
+    expect(conf.status).toBe(400);
+    expect(conf.body.errors![0]).toMatchObject({ code: 'INVALID_CURRENCY', field: 'shows[0].ticketOptions[1].currency' });
+
+    // Not a currency at all: named where it was given.
+    body.configuration = {};
+    body.shows = [{ showId: 'a', date: '2027-06-01T21:00:00Z', ticketOptions: [{ ticketId: 'ga', title: 'GA', price: 10, currency: 'usd' }] }];
+    const bad = await call(ctx, tenant.apiKey, 'POST', '/v1/events', body);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors![0]).toMatchObject({ code: 'INVALID_CURRENCY', field: 'shows[0].ticketOptions[0].currency' });
+    expect(await ctx.deps.db.selectFrom('events').select('id').where('external_reference_id', '=', 'mixed').execute()).toEqual([]);
+  });
+
   it('uses the currency minor units (JPY has none)', async () => {
-    const body = clone(DEMO_EVENT) as Record<string, Loose>;
+    const body = clone(DEMO_EVENT) as Record<string, Dyn>;
     body.externalReferenceId = 'yen';
     body.configuration.currency = 'JPY';
     body.shows[0].ticketOptions[0].price = 3500;

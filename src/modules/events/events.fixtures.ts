@@ -1,4 +1,8 @@
+import { marketplaceClient, type CallOptions, type Envelope, type Reply as ClientReply } from '../../../test/client.js';
+import type { Dyn } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
+
+export type { Dyn };
 
 /** Test helpers for the events module's route tests (imported only by *.test.ts files). */
 
@@ -6,9 +10,6 @@ import type { TestContext } from '../../../test/harness.js';
 export { DEMO_EVENT } from '../../app/demo-event.js';
 
 type Json = Record<string, unknown>;
-/** JSON read or mutated freely by tests (asserted with toMatchObject/toEqual), so deliberately untyped. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loose = any;
 
 /** A two-show event with every optional part filled in; tweak the copy a test gets. */
 export function fullEvent(externalReferenceId = 'evt-full'): Json & { shows: Json[] } {
@@ -58,19 +59,10 @@ export function fullEvent(externalReferenceId = 'evt-full'): Json & { shows: Jso
   };
 }
 
-export interface Reply {
-  status: number;
-  body: { status: number; data: Loose; errors: { code: string; message: string; field?: string; details?: Json }[] | null };
-}
+export type Reply = ClientReply<Envelope>;
 
-export async function call(ctx: TestContext, key: string | undefined, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<Reply> {
-  const res = await ctx.app.inject({
-    method,
-    url,
-    headers: key === undefined ? {} : { authorization: key },
-    ...(payload === undefined ? {} : { payload: payload as Json }),
-  });
-  return { status: res.statusCode, body: res.json() };
+export async function call(ctx: TestContext, key: string | undefined, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, opts?: CallOptions): Promise<Reply> {
+  return marketplaceClient(ctx, key).call(method, url, payload, opts);
 }
 
 /** A deep copy that tests may mutate freely. */
@@ -83,7 +75,7 @@ export async function addWebhookEndpoint(ctx: TestContext, key: string): Promise
   if (res.status !== 200) throw new Error(`webhook endpoint: ${res.status}`);
 }
 
-export async function deliveriesOf(ctx: TestContext, tenantId: string, eventType: string): Promise<{ message: { family: string; action: string; data: Loose } }[]> {
+export async function deliveriesOf(ctx: TestContext, tenantId: string, eventType: string): Promise<{ message: { family: string; action: string; data: Dyn } }[]> {
   const rows = await ctx.deps.db
     .selectFrom('webhook_deliveries')
     .select(['body'])
@@ -91,7 +83,7 @@ export async function deliveriesOf(ctx: TestContext, tenantId: string, eventType
     .where('event_type', '=', eventType)
     .orderBy('id')
     .execute();
-  return rows.map((r) => JSON.parse(r.body) as { message: { family: string; action: string; data: Loose } });
+  return rows.map((r) => JSON.parse(r.body) as { message: { family: string; action: string; data: Dyn } });
 }
 
 export async function auditOf(ctx: TestContext, tenantId: string, action: string) {

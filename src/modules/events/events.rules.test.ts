@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { marketplaceClient } from '../../../test/client.js';
 import { useContext } from '../../../test/harness.js';
-import { auditOf, call, fullEvent, type Loose } from './events.fixtures.js';
+import { auditOf, call, fullEvent, type Dyn } from './events.fixtures.js';
 
-type Item = Record<string, Loose>;
+type Item = Record<string, Dyn>;
 const rule = (extra: Item): Item => ({ externalReferenceEventId: 'fest', ruleType: 'TRANSFER', rules: { enabled: true }, ...extra });
 
 /** Each case breaks item 1 of a batch whose item 0 is valid, so "nothing stored" is meaningful. */
@@ -11,7 +12,6 @@ const cases: [name: string, broken: Item, status: number, code: string, field: s
   ['missing externalReferenceEventId', { ruleType: 'TRANSFER', rules: { enabled: true } }, 400, 'VALIDATION_ERROR', '[1].externalReferenceEventId'],
   ['missing ruleType', { externalReferenceEventId: 'fest', rules: { enabled: true } }, 400, 'VALIDATION_ERROR', '[1].ruleType'],
   ['unknown ruleType', rule({ ruleType: 'REFUND' }), 400, 'VALIDATION_ERROR', '[1].ruleType'],
-  ['unknown item field', rule({ scope: 'all' }), 400, 'VALIDATION_ERROR', '[1].scope'],
   ['rules missing', rule({ rules: undefined }), 400, 'INVALID_RULE', '[1].rules'],
   ['RESALE without enabled', rule({ ruleType: 'RESALE', rules: { maxPrice: 10 } }), 400, 'INVALID_RULE', '[1].rules.enabled'],
   ['enabled not a boolean', rule({ rules: { enabled: 'yes' } }), 400, 'INVALID_RULE', '[1].rules.enabled'],
@@ -58,6 +58,30 @@ describe('POST /v1/events/rules', () => {
     expect(res.status).toBe(status);
     expect(res.body.errors![0]).toMatchObject({ code, field });
     expect(await ruleRows()).toEqual([]);
+  });
+
+  it('refuses the whole batch under Encore-Strict for an unknown item field (UNKNOWN_FIELD)', async () => {
+    const res = await marketplaceClient(ctx, key).post('/v1/events/rules', [VALID, rule({ scope: 'all' })], { headers: { 'encore-strict': 'true' } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors![0]).toMatchObject({ code: 'UNKNOWN_FIELD', field: '[1].scope' });
+    expect(await ruleRows()).toEqual([]);
+  });
+
+  it('without Encore-Strict ignores an unknown item field: stored without it, named in Encore-Ignored-Fields', async () => {
+    // Another tenant, so the counts the later tests make on this one stay as they are.
+    const other = await ctx.createTenant('lenient-ruler');
+    const client = marketplaceClient(ctx, other.apiKey);
+    expect((await client.post('/v1/events', fullEvent('fest'))).status).toBe(200);
+    const res = await client.post('/v1/events/rules', [VALID, rule({ scope: 'all' })]);
+    expect(res.status).toBe(200);
+    expect(res.headers['encore-ignored-fields']).toBe('[1].scope');
+    expect(res.body.data).toHaveLength(2);
+    expect(res.body.data[1]).toMatchObject({ showId: null, ruleType: 'TRANSFER', rules: { enabled: true } });
+    expect(res.body.data[1]).not.toHaveProperty('scope');
+    // `rules` is free-form per rule type: an unknown setting in it is still INVALID_RULE, not ignored.
+    const setting = await client.post('/v1/events/rules', [rule({ ruleType: 'RESALE', rules: { enabled: true, maxResales: 2 } })]);
+    expect(setting.status).toBe(400);
+    expect(setting.body.errors![0]).toMatchObject({ code: 'INVALID_RULE', field: '[0].rules.maxResales' });
   });
 
   it('refuses an empty batch, more than 500 items and a non-array body', async () => {

@@ -1,5 +1,4 @@
 import { Type, type Static, type TNull, type TSchema, type TUnsafe } from '@sinclair/typebox';
-import { PageQuery } from '../../http/pagination.js';
 
 /**
  * Optional fields also accept `null` (many integrators serialise absent values that way). At run
@@ -30,7 +29,13 @@ const Text = (description?: string) => Type.String({ maxLength: 10000, ...(descr
 const Url = (description?: string) => Type.String({ minLength: 1, maxLength: 2000, ...(description ? { description } : {}) });
 const Price = (description: string) => Type.Number({ minimum: 0, description });
 const DateTimeText = (description: string) =>
-  Type.String({ minLength: 1, maxLength: 64, description: `${description}; ISO 8601 date-time with offset, e.g. 2027-06-01T21:00:00+02:00` });
+  Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description:
+      `${description}; ISO 8601 date-time, e.g. 2027-06-01T21:00:00+02:00. Without an offset (2027-06-01T21:00:00) it is read in the event's ` +
+      '`location.timeZone` (UTC when it has none) and stored with the offset',
+  });
 
 export const ShowStatus = Type.Union([Type.Literal('LIVE'), Type.Literal('CANCELLED')]);
 export const EventStatus = Type.Union([Type.Literal('LIVE'), Type.Literal('CANCELLED')]);
@@ -41,7 +46,9 @@ const TicketOptionBody = Type.Object(
     title: Title(),
     description: Opt(Text()),
     price: Price('face value in major units of the event currency (e.g. 35.5)'),
-    currency: Opt(Type.String({ maxLength: 3, description: 'must equal the event currency when given' })),
+    currency: Opt(
+      Type.String({ maxLength: 3, description: 'must equal the event currency when given; names it when `configuration.currency` does not' }),
+    ),
     capacity: Opt(Type.Integer({ minimum: 0, maximum: 2147483647 })),
     zoneId: Opt(Id('a `seating.zones[].zoneId` when the event has seating')),
   },
@@ -82,9 +89,10 @@ export const ShowBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Every member is optional (the reference requires none of them): an omitted one is simply absent from the stored event. */
 const LocationBody = Type.Object(
   {
-    venueName: Title(),
+    venueName: Opt(Title()),
     address: Opt(Type.String({ maxLength: 1000 })),
     city: Opt(Type.String({ maxLength: 200 })),
     state: Opt(Type.String({ maxLength: 200 })),
@@ -98,10 +106,16 @@ const LocationBody = Type.Object(
 
 const ConfigurationBody = Type.Object(
   {
-    policy: StringEnum(['NONE', 'OPTIONAL', 'MANDATORY'], 'will-call policy'),
+    policy: Opt(StringEnum(['NONE', 'OPTIONAL', 'MANDATORY'], 'will-call policy; default NONE')),
     instructions: Opt(Text()),
     hoursBeforeShow: Opt(Type.Number({ minimum: 0, maximum: 8760 })),
-    currency: Opt(Type.String({ maxLength: 3, description: 'ISO 4217; defaults to the tenant currency; fixed once the event exists' })),
+    currency: Opt(
+      Type.String({
+        maxLength: 3,
+        description:
+          'ISO 4217. Default: the currency the ticket options carry (they must agree), else the tenant currency. Fixed once the event exists',
+      }),
+    ),
     defaultPurchaseIntentStrategyId: Opt(Type.String({ maxLength: 200, description: 'Encore extension: strategy for purchase intents of this event' })),
   },
   { additionalProperties: false },
@@ -122,29 +136,46 @@ const SeatingBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const EventBody = Type.Object(
-  {
-    externalReferenceId: Id('your id for the event, unique per tenant'),
-    title: Title(),
-    description: Text(),
-    shows: Type.Array(ShowBody, {
-      minItems: 1,
-      maxItems: 1000,
-      description: 'the shows (dates) of the event; a single show object is also accepted and treated as a one-element array',
-    }),
-    location: LocationBody,
-    configuration: ConfigurationBody,
-    producers: Opt(Type.Array(ProducerBody, { maxItems: 100 })),
-    seating: Opt(SeatingBody),
-  },
-  { additionalProperties: false },
-);
+const eventMembers = {
+  externalReferenceId: Id('your id for the event, unique per tenant'),
+  title: Title(),
+  description: Text(),
+  shows: Type.Array(ShowBody, {
+    minItems: 1,
+    maxItems: 1000,
+    description: 'the shows (dates) of the event; a single show object is also accepted and treated as a one-element array',
+  }),
+  location: LocationBody,
+  configuration: ConfigurationBody,
+  producers: Opt(Type.Array(ProducerBody, { maxItems: 100 })),
+  seating: Opt(SeatingBody),
+};
+
+/** POST: what the reference marks required (`title`, `description`, `externalReferenceId`, `shows`, `location`, `configuration`) is required. */
+export const EventBody = Type.Object(eventMembers, { additionalProperties: false });
 export type EventBody = Static<typeof EventBody>;
 export type ShowBody = Static<typeof ShowBody>;
 
-export const EventRefParams = Type.Object({ externalReferenceId: Id() });
-export const CancellationQuery = Type.Object({ showId: Type.Optional(Id('cancel only this show; required when the event has several')) });
-export const EventListQuery = Type.Object({ ...PageQuery.properties, status: Type.Optional(StringEnum(['LIVE', 'CANCELLED'])) });
+/**
+ * PUT: only `externalReferenceId` is required. Each top-level member sent replaces the stored one as
+ * a whole (`shows` the whole list, `location` the whole object; `null` clears `producers` or
+ * `seating`); a member left out keeps its stored value.
+ */
+export const EventPutBody = Type.Object(
+  {
+    externalReferenceId: eventMembers.externalReferenceId,
+    title: Type.Optional(eventMembers.title),
+    description: Type.Optional(eventMembers.description),
+    shows: Type.Optional(eventMembers.shows),
+    location: Type.Optional(eventMembers.location),
+    configuration: Type.Optional(eventMembers.configuration),
+    producers: eventMembers.producers,
+    seating: eventMembers.seating,
+  },
+  { additionalProperties: false },
+);
+export type EventPutBody = Static<typeof EventPutBody>;
+
 
 // ---- views (responses) ----
 const N = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -182,8 +213,8 @@ export const ShowView = Type.Object({
   showId: Type.String(),
   title: N(Type.String()),
   description: N(Type.String()),
-  date: Type.String({ description: 'as sent' }),
-  endDate: N(Type.String()),
+  date: Type.String({ description: 'as sent; a date sent without an offset carries the offset of the event time zone it was read in' }),
+  endDate: N(Type.String({ description: 'as `date`' })),
   primarySalesUrl: N(Type.String()),
   images: Type.Array(Type.Object({ url: Type.String(), kind: N(Type.String()) })),
   status: ShowStatus,
@@ -195,7 +226,7 @@ export const ShowView = Type.Object({
 export type ShowView = Static<typeof ShowView>;
 
 const LocationView = Type.Object({
-  venueName: Type.String(),
+  venueName: Type.Optional(Type.String()),
   address: Type.Optional(Type.String()),
   city: Type.Optional(Type.String()),
   state: Type.Optional(Type.String()),
@@ -207,7 +238,7 @@ const LocationView = Type.Object({
 export type LocationView = Static<typeof LocationView>;
 
 const ConfigurationView = Type.Object({
-  policy: Type.Union([Type.Literal('NONE'), Type.Literal('OPTIONAL'), Type.Literal('MANDATORY')]),
+  policy: Type.Union([Type.Literal('NONE'), Type.Literal('OPTIONAL'), Type.Literal('MANDATORY')], { description: 'NONE when it was not sent' }),
   instructions: Type.Optional(Type.String()),
   hoursBeforeShow: Type.Optional(Type.Number()),
   currency: Type.String(),

@@ -9,10 +9,11 @@ import { emitWebhook } from '../webhooks/index.js';
 import { eventCancelled, eventNotFound, lockTimeoutToAppError } from './events.errors.js';
 import { toEventRecords, toEventViews, type EventRecord, type ShowRecord } from './events.mappers.js';
 import { eventsRepository as repo, type EventRow } from './events.repository.js';
-import type { EventBody, EventView } from './events.schemas.js';
+import { mergePut } from './events.put.js';
+import type { EventBody, EventPutBody, EventView } from './events.schemas.js';
 import { EVENT_STATES } from './events.states.js';
 import { EMPTY_TREE, danglingRuleIds, writeTree } from './events.tree.js';
-import { normalizeEvent, resolveCurrency } from './events.validate.js';
+import { currencyForNewEvent, normalizeEvent, resolveCurrency } from './events.validate.js';
 import { rulesRepository } from './rules.repository.js';
 
 export type EventDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
@@ -53,9 +54,7 @@ export async function lockEvent(tx: Tx, tenantId: string, externalReferenceId: s
 }
 
 export async function createEvent(deps: EventDeps, actor: Actor, body: EventBody): Promise<EventView> {
-  // The tenant's default currency is read only when the event names none.
-  const defaultCurrency = body.configuration.currency ? undefined : (await getTenant(deps, actor.tenantId))?.default_currency;
-  const currency = resolveCurrency(body.configuration.currency, defaultCurrency ?? 'EUR');
+  const currency = await currencyForNewEvent(body, async () => (await getTenant(deps, actor.tenantId))?.default_currency ?? 'EUR');
   const input = normalizeEvent(body, currency);
   const exists = () => new AppError('EVENT_EXISTS', `event ${body.externalReferenceId} already exists; use PUT /v1/events to change it`, { field: 'externalReferenceId' });
   try {
@@ -93,29 +92,28 @@ export async function createEvent(deps: EventDeps, actor: Actor, body: EventBody
 }
 
 /**
- * PUT is a full replace with the same body contract as POST: required fields are required, and an
- * omitted optional top-level member (`producers`, `seating`, optional members of `location` and
- * `configuration`) is cleared, not kept. "Keep what I did not send" would make it impossible to
- * remove seating or producers, and the reference asks for the complete object on every PUT.
- * Two things are not replaced: the currency (prices of issued tickets, listings and rules are
- * stored in it, so it is fixed at creation; omitted = keep) and show status (see writeTree).
+ * PUT replaces each top-level member it carries and keeps the ones it omits (SPEC §2; see mergePut):
+ * the reference recommends, but does not require, sending the whole object, and a client that sends
+ * only `shows` must not lose the location. `null` clears `producers` or `seating`. Two things are
+ * not replaced: the currency (prices of issued tickets, listings and rules are stored in it, so it is
+ * fixed at creation) and show status (see writeTree).
  */
-export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventBody): Promise<EventView> {
+export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventPutBody): Promise<EventView> {
   return withTx(deps.db, async (tx) => {
     const before = await lockEvent(tx, actor.tenantId, body.externalReferenceId);
     if (before.status === 'CANCELLED') throw eventCancelled(before.external_reference_id);
-    const currency = resolveCurrency(body.configuration.currency, before.currency);
+    const currency = resolveCurrency(body.configuration?.currency, before.currency);
     if (currency !== before.currency) {
       throw new AppError('INVALID_CURRENCY', `the event currency is ${before.currency} and cannot change once the event exists`, {
         field: 'configuration.currency',
       });
     }
-    const input = normalizeEvent(body, currency);
     const [tree, rules] = await Promise.all([
       repo.loadTree(tx, actor.tenantId, [before.id]),
       rulesRepository.listRules(tx, actor.tenantId, [before.id]),
     ]);
     const beforeView = toEventViews([before], tree, rules)[0]!;
+    const input = normalizeEvent(mergePut(beforeView, body), currency);
 
     const now = deps.clock.now();
     const written = await writeTree(tx, actor.tenantId, before.id, tree, input, now);

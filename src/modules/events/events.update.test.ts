@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useContext } from '../../../test/harness.js';
-import { addWebhookEndpoint, auditOf, call, deliveriesOf, fullEvent, type Loose } from './events.fixtures.js';
+import { addWebhookEndpoint, auditOf, call, deliveriesOf, fullEvent, type Dyn } from './events.fixtures.js';
 
 describe('PUT /v1/events', () => {
   const ctx = useContext();
@@ -22,7 +22,7 @@ describe('PUT /v1/events', () => {
 
     const body = fullEvent('evt-put');
     body.title = 'Festival (updated)';
-    const first = body.shows[0] as Record<string, Loose>;
+    const first = body.shows[0] as Record<string, Dyn>;
     first.ticketOptions = [{ ticketId: 'ga', title: 'General (new)', price: 47, zoneId: 'z1' }, { ticketId: 'balcony', title: 'Balcony', price: 30 }];
     first.priceTypes = [{ priceTypeId: 'adult', title: 'Adult' }];
     first.combinations = [{ ticketOptionId: 'balcony', priceTypeId: 'adult', price: 25 }];
@@ -62,24 +62,61 @@ describe('PUT /v1/events', () => {
   it('emits event.updated and audits before and after', async () => {
     const hooks = (await deliveriesOf(ctx, tenant.tenantId, 'event.updated')).filter((h) => h.message.data.externalReferenceId === 'evt-put');
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]!.message).toMatchObject({ family: 'event', action: 'updated', data: { title: 'Festival (updated)' } });
+    expect(hooks[0]!.message).toMatchObject({ family: 'event', action: 'event.updated', data: { title: 'Festival (updated)' } });
     const audit = (await auditOf(ctx, tenant.tenantId, 'event.updated')).filter((a) => (a.after as { externalReferenceId: string }).externalReferenceId === 'evt-put');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.before).toMatchObject({ title: 'Festival', shows: [{ showId: 'night-1' }, { showId: 'night-2' }] });
     expect(audit[0]!.after).toMatchObject({ title: 'Festival (updated)' });
   });
 
-  it('is a full replace: omitted producers and seating are cleared, omitted currency is kept', async () => {
-    const body = fullEvent('evt-put');
-    delete body.producers;
-    delete body.seating;
-    delete (body.configuration as Record<string, unknown>).currency;
-    delete (body.configuration as Record<string, unknown>).instructions;
-    delete (body.shows[0]!.ticketOptions as Record<string, unknown>[])[0]!.zoneId;
-    const res = await call(ctx, key, 'PUT', '/v1/events', body);
-    expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ producers: [], seating: null, configuration: { policy: 'OPTIONAL', currency: 'EUR' } });
-    expect(res.body.data.configuration.instructions).toBeUndefined();
+  it('replaces only the top-level members it carries: each as a whole, the omitted ones kept (SPEC §2)', async () => {
+    const before = (await call(ctx, key, 'GET', '/v1/events/evt-put')).body.data;
+
+    // Only the id and a title: everything else stays as it was.
+    const titled = await call(ctx, key, 'PUT', '/v1/events', { externalReferenceId: 'evt-put', title: 'Only the title' });
+    expect(titled.status).toBe(200);
+    expect(titled.body.data).toEqual({ ...before, title: 'Only the title', updatedAt: titled.body.data.updatedAt });
+
+    // `location` and `configuration` replace the stored objects whole (no merge inside them); the
+    // currency, fixed at creation, is kept when the configuration leaves it out.
+    const located = await call(ctx, key, 'PUT', '/v1/events', {
+      externalReferenceId: 'evt-put',
+      location: { city: 'Girona' },
+      configuration: { hoursBeforeShow: 3 },
+    });
+    expect(located.status).toBe(200);
+    expect(located.body.data.location).toEqual({ city: 'Girona' });
+    expect(located.body.data.configuration).toEqual({ policy: 'NONE', hoursBeforeShow: 3, currency: 'EUR' });
+    expect(located.body.data).toMatchObject({ title: 'Only the title', producers: before.producers, seating: before.seating, shows: before.shows });
+
+    // `shows` replaces the whole list; `null` clears producers and seating.
+    const cleared = await call(ctx, key, 'PUT', '/v1/events', {
+      externalReferenceId: 'evt-put',
+      producers: null,
+      seating: null,
+      shows: [{ showId: 'night-1', date: '2027-07-01T20:00:00+02:00', ticketOptions: [{ ticketId: 'ga', title: 'General', price: 47 }, { ticketId: 'balcony', title: 'Balcony', price: 30 }] }],
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.data).toMatchObject({ producers: [], seating: null, location: { city: 'Girona' }, title: 'Only the title' });
+    expect(cleared.body.data.shows.map((s: { showId: string; id: string }) => [s.showId, s.id])).toEqual([['night-1', before.shows[1].id]]);
+    expect((await call(ctx, key, 'GET', '/v1/events/evt-put')).body.data).toEqual(cleared.body.data);
+  });
+
+  it('checks a member sent alone against the ones kept', async () => {
+    // New seating naming a ticket option no stored show has.
+    const res = await call(ctx, key, 'PUT', '/v1/events', {
+      externalReferenceId: 'evt-put',
+      seating: { zones: [{ zoneId: 'z9', name: 'Ghost zone', ticketOptionIds: ['ghost'] }] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors![0]).toMatchObject({ code: 'UNKNOWN_REFERENCE', field: 'seating.zones[0].ticketOptionIds[0]' });
+    // A ticket option in another currency than the stored event's, named.
+    const other = await call(ctx, key, 'PUT', '/v1/events', {
+      externalReferenceId: 'evt-put',
+      shows: [{ showId: 'night-1', date: '2027-07-01T20:00:00+02:00', ticketOptions: [{ ticketId: 'ga', title: 'General', price: 47, currency: 'EUR' }, { ticketId: 'balcony', title: 'Balcony', price: 30, currency: 'USD' }] }],
+    });
+    expect(other.status).toBe(400);
+    expect(other.body.errors![0]).toMatchObject({ code: 'INVALID_CURRENCY', field: 'shows[0].ticketOptions[1].currency' });
   });
 
   it('refuses to change the currency', async () => {

@@ -1,6 +1,6 @@
 import { AppError } from '../../lib/app-error.js';
 import { isIsoCurrency, toMinor } from '../../lib/money.js';
-import { isTimeZone, parseOffsetDateTime } from './events.dates.js';
+import { isTimeZone, parseEventDate, type EventDate } from './events.dates.js';
 import type { ConfigurationView, EventBody, LocationView, ProducerView, SeatingView, ShowBody } from './events.schemas.js';
 
 /**
@@ -84,27 +84,53 @@ function requireUnique<T>(items: readonly T[], key: (item: T) => string, path: (
   }
 }
 
-export function parseDateField(text: string, field: string): Date {
-  const at = parseOffsetDateTime(text);
-  if (!at) {
-    throw new AppError('INVALID_DATE', `${field} must be an ISO 8601 date-time with an offset, e.g. 2027-06-01T21:00:00+02:00`, { field });
+function parseDateField(text: string, field: string, timeZone: string | null | undefined): EventDate {
+  const date = parseEventDate(text, timeZone);
+  if (!date) {
+    throw new AppError(
+      'INVALID_DATE',
+      `${field} must be an ISO 8601 date-time, e.g. 2027-06-01T21:00:00+02:00 (without an offset it is read in location.timeZone, else UTC)`,
+      { field },
+    );
   }
-  return at;
+  return date;
 }
 
-/** The event currency: as sent (validated), else the current one (PUT), else the tenant default. */
-export function resolveCurrency(sent: string | null | undefined, fallback: string): string {
-  const currency = sent ?? fallback;
-  if (!isIsoCurrency(currency)) {
-    throw new AppError('INVALID_CURRENCY', `${currency} is not an ISO 4217 currency code`, { field: 'configuration.currency' });
-  }
+function checkedCurrency(currency: string, field: string): string {
+  if (!isIsoCurrency(currency)) throw new AppError('INVALID_CURRENCY', `${field}: ${currency} is not an ISO 4217 currency code`, { field });
   return currency;
 }
 
-function normalizeShow(show: ShowBody, i: number, currency: string, zoneIds: Set<string> | undefined): ShowInput {
+/** The event currency on a PUT: fixed at creation, so one sent must be the stored one. */
+export function resolveCurrency(sent: string | null | undefined, fallback: string): string {
+  return checkedCurrency(sent ?? fallback, 'configuration.currency');
+}
+
+/**
+ * The currency a new event is created in (SPEC §2): `configuration.currency` when sent; otherwise
+ * the one its ticket options carry (the reference's examples put it only there; whether they agree
+ * is checked option by option in normalizeShow, naming the first that differs); otherwise the
+ * tenant's default, which `tenantDefault` reads only then.
+ */
+export async function currencyForNewEvent(
+  body: Pick<EventBody, 'configuration' | 'shows'>,
+  tenantDefault: () => Promise<string>,
+): Promise<string> {
+  if (body.configuration.currency != null) return checkedCurrency(body.configuration.currency, 'configuration.currency');
+  for (const [i, show] of body.shows.entries()) {
+    for (const [j, option] of (show.ticketOptions ?? []).entries()) {
+      if (option.currency != null) return checkedCurrency(option.currency, `shows[${i}].ticketOptions[${j}].currency`);
+    }
+  }
+  return checkedCurrency(await tenantDefault(), 'configuration.currency');
+}
+
+function normalizeShow(show: ShowBody, i: number, currency: string, zoneIds: Set<string> | undefined, timeZone: string | null | undefined): ShowInput {
   const at = `shows[${i}]`;
-  const startsAt = parseDateField(show.date, `${at}.date`);
-  const endsAt = show.endDate == null ? null : parseDateField(show.endDate, `${at}.endDate`);
+  const start = parseDateField(show.date, `${at}.date`, timeZone);
+  const end = show.endDate == null ? null : parseDateField(show.endDate, `${at}.endDate`, timeZone);
+  const startsAt = start.at;
+  const endsAt = end?.at ?? null;
   if (endsAt && endsAt.getTime() <= startsAt.getTime()) {
     throw new AppError('INVALID_DATE', `${at}.endDate must be after ${at}.date`, { field: `${at}.endDate` });
   }
@@ -114,7 +140,9 @@ function normalizeShow(show: ShowBody, i: number, currency: string, zoneIds: Set
   const ticketOptions = options.map((o, j): TicketOptionInput => {
     const field = `${at}.ticketOptions[${j}]`;
     if (o.currency != null && o.currency !== currency) {
-      throw new AppError('INVALID_CURRENCY', `${field}.currency must be the event currency ${currency}`, { field: `${field}.currency` });
+      throw new AppError('INVALID_CURRENCY', `${field}.currency is ${o.currency}; every ticket option of an event must be in the event currency ${currency}`, {
+        field: `${field}.currency`,
+      });
     }
     if (o.zoneId != null && zoneIds && !zoneIds.has(o.zoneId)) {
       throw new AppError('UNKNOWN_REFERENCE', `${field}.zoneId "${o.zoneId}" is not a zone in seating.zones`, { field: `${field}.zoneId` });
@@ -156,9 +184,9 @@ function normalizeShow(show: ShowBody, i: number, currency: string, zoneIds: Set
     showId: show.showId,
     title: show.title ?? null,
     description: show.description ?? null,
-    dateText: show.date,
+    dateText: start.text,
     startsAt,
-    endDateText: show.endDate ?? null,
+    endDateText: end?.text ?? null,
     endsAt,
     primarySalesUrl: show.primarySalesUrl ?? null,
     images: (show.images ?? []).map((img) => ({ url: img.url, kind: img.kind ?? null })),
@@ -190,7 +218,7 @@ export function normalizeEvent(body: EventBody, currency: string): EventInput {
   const zoneIds = seating ? new Set(seating.zones.map((z) => z.zoneId)) : undefined;
 
   requireUnique(body.shows, (s) => s.showId, (i) => `shows[${i}].showId`, 'showId');
-  const shows = body.shows.map((s, i) => normalizeShow(s, i, currency, zoneIds));
+  const shows = body.shows.map((s, i) => normalizeShow(s, i, currency, zoneIds, location.timeZone));
 
   if (seating) {
     const known = new Set(shows.flatMap((s) => s.ticketOptions.map((o) => o.ticketId)));
@@ -221,7 +249,7 @@ export function normalizeEvent(body: EventBody, currency: string): EventInput {
       map,
     }),
     configuration: compact({
-      policy: configuration.policy,
+      policy: configuration.policy ?? 'NONE',
       instructions: configuration.instructions,
       hoursBeforeShow: configuration.hoursBeforeShow,
       defaultPurchaseIntentStrategyId: configuration.defaultPurchaseIntentStrategyId,

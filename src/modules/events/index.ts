@@ -1,13 +1,15 @@
-export { eventsRoutes } from './events.routes.js';
 export { createEvent, findShow, showSchedule, getEvent, getEventForTenant, listEvents, replaceEvent, type ShowRef } from './events.service.js';
 export { cancelEvent, cancelEventInTx, type CancellationOutcome } from './cancellation.service.js';
 export { upsertRules } from './rules.service.js';
 export { mostSpecificRule, type RuleScope, type ScopeTarget } from './rules.select.js';
 export type { EventRecord, RuleRecord, ShowRecord } from './events.mappers.js';
-export type { EventView, RuleView, ShowView } from './events.schemas.js';
+export { EventView, RuleView, ShowView } from './events.schemas.js';
 export type { FeesSettings, ResaleSettings, RuleType, TicketShieldSettings, TransferSettings } from './rules.settings.js';
 export { parseOffsetDateTime } from './events.dates.js';
 export { governingShield, hasShieldRules, shieldUnlockAt, type GoverningShield, type ShieldRule } from './rules.shield.js';
 export { upsertRulesInTx } from './rules.service.js';
 export type { RuleItemBody } from './rules.schemas.js';
 export { lockTicketOptionCapacity } from './capacity.repository.js';
+export { EventBody, EventPutBody, Id, Nullable, StringEnum } from './events.schemas.js';
+export { rejectNulCharacters, wrapSingleShow } from './events.validate.js';
+export { RulesBody } from './rules.schemas.js';

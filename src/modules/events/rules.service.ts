@@ -19,6 +19,11 @@ const scopeKey = (eventId: string, r: { showId: string | null; ticketOptionId: s
 const rowKey = (r: RuleRow) =>
   scopeKey(r.event_id, { showId: r.show_id, ticketOptionId: r.ticket_option_id, priceTypeId: r.price_type_id, ruleType: r.rule_type });
 
+/** The event's IANA zone (validated when the event was written), in which rule dates without an offset are read. */
+function timeZoneOf(event: EventRow): string | null {
+  return (event.location as { timeZone?: string } | null)?.timeZone ?? null;
+}
+
 function priceMinor(price: RuleItemBody['price'], currency: string, at: string): number | null {
   if (price === undefined || price === null) return null;
   if (typeof price === 'number') return toMinor(price, currency, `${at}.price`);
@@ -98,7 +103,7 @@ export async function upsertRulesInTx(tx: Tx, deps: EventDeps, actor: Actor, ite
       ticket_option_id: scope.ticketOptionId,
       price_type_id: scope.priceTypeId,
       rule_type: scope.ruleType,
-      rules: JSON.stringify(parseSettings(scope.ruleType, item.rules, `${at}.rules`, event.currency)),
+      rules: JSON.stringify(parseSettings(scope.ruleType, item.rules, `${at}.rules`, event.currency, timeZoneOf(event))),
       price_minor: priceMinor(item.price, event.currency, at),
       created_at: now,
       updated_at: now,

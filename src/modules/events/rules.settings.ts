@@ -1,11 +1,11 @@
 import { AppError } from '../../lib/app-error.js';
 import { toMajor, toMinor } from '../../lib/money.js';
-import { parseOffsetDateTime } from './events.dates.js';
+import { parseEventDate } from './events.dates.js';
 
 export type RuleType = 'RESALE' | 'TRANSFER' | 'TICKET_SHIELD' | 'FEES';
 export const RULE_TYPES: readonly RuleType[] = ['RESALE', 'TRANSFER', 'TICKET_SHIELD', 'FEES'];
 
-/** RESALE as stored: money in minor units of the event currency, `opensAt` as sent. */
+/** RESALE as stored: money in minor units of the event currency, `opensAt` as sent (with the event zone's offset added when it had none). */
 export interface ResaleSettings {
   enabled: boolean;
   minPriceMinor?: number;
@@ -44,6 +44,7 @@ class SettingsReader {
     private readonly obj: Record<string, unknown>,
     private readonly at: string,
     private readonly currency: string,
+    private readonly timeZone: string | null,
   ) {}
 
   fail(name: string, message: string): never {
@@ -102,19 +103,23 @@ class SettingsReader {
   dateTime(name: string): string | undefined {
     const v = this.value(name, false);
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || !parseOffsetDateTime(v)) this.fail(name, 'must be an ISO 8601 date-time with an offset');
-    return v;
+    const date = typeof v === 'string' ? parseEventDate(v, this.timeZone) : undefined;
+    if (!date) this.fail(name, 'must be an ISO 8601 date-time (without an offset it is read in the event time zone)');
+    return date.text;
   }
 }
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-/** Validates `rules` for its `ruleType` and converts money to minor units of the event currency. */
-export function parseSettings(ruleType: RuleType, raw: unknown, at: string, currency: string): StoredSettings {
+/**
+ * Validates `rules` for its `ruleType` and converts money to minor units of the event currency; a
+ * date without an offset is read in the event's time zone (`timeZone`, UTC when null).
+ */
+export function parseSettings(ruleType: RuleType, raw: unknown, at: string, currency: string, timeZone: string | null = null): StoredSettings {
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new AppError('INVALID_RULE', `${at} is required: an object with the ${ruleType} settings`, { field: at });
   }
-  const r = new SettingsReader(raw as Record<string, unknown>, at, currency);
+  const r = new SettingsReader(raw as Record<string, unknown>, at, currency, timeZone);
   switch (ruleType) {
     case 'RESALE': {
       r.allowOnly(['enabled', 'minPrice', 'maxPrice', 'maxMarkupPercent', 'opensAt', 'closesHoursBeforeShow', 'maxTicketsPerListing'], ruleType);

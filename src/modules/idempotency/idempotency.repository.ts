@@ -29,6 +29,11 @@ export const idempotencyRepository = {
     return ex.selectFrom('idempotency_keys').selectAll().where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst();
   },
 
+  /** In the guarded change's transaction: from now on a retry must never run the request again. */
+  async markCommitted(tx: Executor, tenantId: string, key: string): Promise<void> {
+    await tx.updateTable('idempotency_keys').set({ status: 'COMMITTED' }).where('tenant_id', '=', tenantId).where('key', '=', key).where('status', '=', 'RUNNING').execute();
+  },
+
   async complete(ex: Executor, tenantId: string, key: string, status: number, body: string): Promise<void> {
     await ex
       .updateTable('idempotency_keys')
@@ -38,8 +43,10 @@ export const idempotencyRepository = {
       .execute();
   },
 
-  async release(ex: Executor, tenantId: string, key: string): Promise<void> {
-    await ex.deleteFrom('idempotency_keys').where('tenant_id', '=', tenantId).where('key', '=', key).where('status', '=', 'RUNNING').execute();
+  /** Forgets a key whose request changed nothing; false when its change had committed. */
+  async release(ex: Executor, tenantId: string, key: string): Promise<boolean> {
+    const res = await ex.deleteFrom('idempotency_keys').where('tenant_id', '=', tenantId).where('key', '=', key).where('status', '=', 'RUNNING').executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   },
 
   async deleteExpired(ex: Executor, now: Date): Promise<number> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
+import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { idempotencyRepository as repo } from './idempotency.repository.js';
 
@@ -36,16 +37,32 @@ export async function claimKey(deps: Pick<Deps, 'db' | 'clock'>, tenantId: strin
   if (existing.request_hash !== hash) {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request', { field: 'Idempotency-Key' });
   }
-  if (existing.status === 'RUNNING' || existing.response_status === null) {
+  if (existing.status === 'COMMITTED' && existing.created_at < new Date(now.getTime() - STALE_RUNNING_MS)) {
+    // Its change committed, then the process died before the response was stored: running it again
+    // would apply it twice, and the answer cannot be rebuilt.
+    throw new AppError('IDEMPOTENCY_RESPONSE_LOST', 'the request with this Idempotency-Key was applied, but its response was lost; read the resource to see the outcome', {
+      field: 'Idempotency-Key',
+    });
+  }
+  if (existing.status !== 'DONE' || existing.response_status === null) {
     throw new AppError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still being processed; retry later', { field: 'Idempotency-Key' });
   }
   return { kind: 'replay', status: existing.response_status, body: existing.response_body ?? '' };
 }
 
-/** Stores a finished response; a server error releases the key so the client's retry runs anew. */
+/**
+ * Stores a finished response. A server error releases the key so the client's retry runs anew,
+ * unless the change had already committed (COMMITTED): then nothing may run twice, and the error
+ * answer is what a retry replays.
+ */
 export async function finishKey(deps: Pick<Deps, 'db'>, tenantId: string, key: string, status: number, body: string): Promise<void> {
-  if (status >= 500) await repo.release(deps.db, tenantId, key);
-  else await repo.complete(deps.db, tenantId, key, status, body);
+  if (status >= 500 && (await repo.release(deps.db, tenantId, key))) return;
+  await repo.complete(deps.db, tenantId, key, status, body);
+}
+
+/** The commit hook of a request carrying `key` (see db/commit-hooks.ts). */
+export function markKeyCommitted(tenantId: string, key: string): (tx: Tx) => Promise<void> {
+  return (tx) => repo.markCommitted(tx, tenantId, key);
 }
 
 export function registerIdempotencyJobs(deps: Deps): void {

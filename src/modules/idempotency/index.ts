@@ -1,1 +1,1 @@
-export { claimKey, finishKey, registerIdempotencyJobs, requestHash, type Claim } from './idempotency.service.js';
+export { claimKey, finishKey, markKeyCommitted, registerIdempotencyJobs, requestHash, type Claim } from './idempotency.service.js';

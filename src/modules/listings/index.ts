@@ -1,4 +1,3 @@
-export { listingsRoutes } from './listings.routes.js';
 export { createListing, changeListingPrice, findListingForTicket, getListingOfTicket, listedTickets, terminateListingOfTicket } from './listings.service.js';
 export {
   claimListingsForSale,
@@ -13,4 +12,5 @@ export {
   type ListingForSale,
 } from './listings.market.js';
 export { feesFor, percentOf, totalsFor, type TicketMoney } from './listings.money.js';
-export type { ListingView } from './listings.schemas.js';
+export { ListingView } from './listings.schemas.js';
+export { BrowseQuery, CreateListingBody, EventParams, ListedTicketView, ListingByTicketQuery, ListingParams, PatchListingBody, TicketParams } from './listings.schemas.js';

@@ -1,22 +1,12 @@
 import { expect } from 'vitest';
+import { errorOf, type Dyn } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
-import { addWebhookEndpoint, createEvents, ticket, type Loose, type Reply } from '../tickets/tickets.fixtures.js';
+import { addWebhookEndpoint, call, createEvents, ticket, type Reply } from '../tickets/tickets.fixtures.js';
 
 /** Test helpers for the listings route tests (imported only by *.test.ts files). */
 
-export { auditOf, historyOf, ticket, ticketRow, webhooksOf, type Loose, type Reply } from '../tickets/tickets.fixtures.js';
-
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export async function call(ctx: TestContext, key: string | undefined, method: Method, url: string, payload?: unknown): Promise<Reply> {
-  const res = await ctx.app.inject({
-    method,
-    url,
-    headers: key === undefined ? {} : { authorization: key },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, headers: res.headers, body: res.json() };
-}
+export { auditOf, call, historyOf, ticket, ticketRow, webhooksOf, type Reply } from '../tickets/tickets.fixtures.js';
+export { errorOf };
 
 export interface Seller {
   tenantId: string;
@@ -49,7 +39,7 @@ export async function listTickets(ctx: TestContext, key: string, ticketIds: stri
 }
 
 /** Lists and expects a 200; answers the listing view. */
-export async function listOk(ctx: TestContext, key: string, ticketIds: string[], price: number, sellerEmail?: string): Promise<Loose> {
+export async function listOk(ctx: TestContext, key: string, ticketIds: string[], price: number, sellerEmail?: string): Promise<Dyn> {
   const res = await listTickets(ctx, key, ticketIds, price, sellerEmail);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.data;
@@ -70,8 +60,4 @@ export async function listingRow(ctx: TestContext, tenantId: string, id: string)
 
 export async function listingTicketRows(ctx: TestContext, tenantId: string, listingId: string) {
   return ctx.deps.db.selectFrom('listing_tickets').selectAll().where('tenant_id', '=', tenantId).where('listing_id', '=', listingId).orderBy('ticket_id').execute();
-}
-
-export function errorOf(res: Reply) {
-  return res.body.errors?.[0];
 }

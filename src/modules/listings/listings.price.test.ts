@@ -1,4 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ignoredFieldsOf, STRICT } from '../../../test/client.js';
 import { useContext } from '../../../test/harness.js';
 import {
   auditOf,
@@ -275,12 +276,25 @@ describe('PATCH /v1/marketplace/listings/:listingId', () => {
     ['missing price', {}, 'price'],
     ['negative price', { price: -5 }, 'price'],
     ['too many decimals', { price: 1.234 }, 'price'],
-    ['unknown field', { price: 10, currency: 'EUR' }, 'currency'],
   ])('400 for a bad body (%s)', async (_name, body, field) => {
     const listing = (await call(ctx, s.key, 'GET', '/v1/marketplace/listings/ticket/H1')).body.data;
     const res = await patch(listing.listingId, body);
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_ERROR', field });
+  });
+
+  it('an unknown field is ignored and named in Encore-Ignored-Fields; with Encore-Strict it is 400 UNKNOWN_FIELD and the price stays', async () => {
+    const listing = await listOk(ctx, s.key, ['H7'], 35);
+    const strict = await call(ctx, s.key, 'PATCH', `/v1/marketplace/listings/${encodeURIComponent(listing.listingId)}`, { price: 40, currency: 'EUR' }, STRICT);
+    expect(strict.status, JSON.stringify(strict.body)).toBe(400);
+    expect(errorOf(strict)).toMatchObject({ code: 'UNKNOWN_FIELD', field: 'currency' });
+    expect(Number((await listingRow(ctx, s.tenantId, listing.listingId))!.price_minor)).toBe(3500);
+
+    const lenient = await patch(listing.listingId, { price: 40, currency: 'EUR' });
+    expect(lenient.status, JSON.stringify(lenient.body)).toBe(200);
+    expect(ignoredFieldsOf(lenient)).toEqual(['currency']);
+    expect(lenient.body.data).toMatchObject({ listingId: listing.listingId, price: 40 });
+    expect(Number((await listingRow(ctx, s.tenantId, listing.listingId))!.price_minor)).toBe(4000);
   });
 
   it('security: no key 401; another tenant’s listing 404 and unchanged', async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Dyn } from '../../../test/client.js';
 import { useContext } from '../../../test/harness.js';
-import { call, emailOf, errorOf, listOk, priced, reserve, sellerTenant, setRules, syncTickets, ticket, type Loose, type Seller } from './listings.fixtures.js';
+import { call, emailOf, errorOf, listOk, priced, reserve, sellerTenant, setRules, syncTickets, ticket, type Seller } from './listings.fixtures.js';
 
 const START = '2027-05-01T10:00:00Z';
 const PACK = 'pack@fans.example';
@@ -13,7 +14,7 @@ describe('GET /v1/marketplace/items/events/:eventId/listedTickets', () => {
   const ids: Record<string, string> = {};
 
   const browse = (query = '', key: string = s.key, eventId = 'solo') => call(ctx, key, 'GET', `/v1/marketplace/items/events/${eventId}/listedTickets${query}`);
-  const listingIdsOf = (data: Loose) => (data.items as Loose[]).map((i) => i.listingId as string);
+  const listingIdsOf = (data: Dyn) => (data.items as Dyn[]).map((i) => i.listingId as string);
 
   beforeAll(async () => {
     ctx.clock!.set(START);
@@ -75,7 +76,7 @@ describe('GET /v1/marketplace/items/events/:eventId/listedTickets', () => {
   });
 
   it('gives price, fees, total, ticket option, price type and seats — and no seller', async () => {
-    const items = (await browse()).body.data.items as Loose[];
+    const items = (await browse()).body.data.items as Dyn[];
     const byId = new Map(items.map((i) => [i.listingId as string, i]));
     expect(byId.get(ids.G2!)).toEqual({
       listingId: ids.G2,

@@ -69,7 +69,7 @@ describe('DELETE /v1/marketplace/items/ticket/:ticketId and tickets leaving the 
     expect((await auditOf(ctx, s.tenantId, 'listing.terminated')).filter((a) => a.entity_id === listing.listingId)).toHaveLength(1);
     const hooks = await deletedHooks(listing.listingId);
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]!.message).toMatchObject({ family: 'listing', action: 'deleted', data: { status: 'TERMINATED', endedReason: 'SELLER_TERMINATED' } });
+    expect(hooks[0]!.message).toMatchObject({ family: 'listing', action: 'listing.deleted', data: { status: 'TERMINATED', endedReason: 'SELLER_TERMINATED' } });
   });
 
   it('lets the ticket be listed again afterwards', async () => {

@@ -1,3 +1,4 @@
+import { marketplaceClient, type Envelope, type Reply } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
 import type { StoredEvent } from '../tickets/admission.fixtures.js';
 
@@ -50,20 +51,11 @@ export async function insertListing(
     .execute();
 }
 
-/** JSON read freely by tests (asserted with toMatchObject/toEqual), so deliberately untyped. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loose = any;
+export type UrlResult = Reply<Envelope<string>>;
 
-export interface UrlResult {
-  status: number;
-  body: { status: number; data: Loose; errors: Loose };
-}
-
+/** A GET of one URL endpoint with a query string, with `key` (null: none) through the shared test client. */
 export function urlGetter(ctx: TestContext, path: string) {
-  return async (query: string, key: string | null): Promise<UrlResult> => {
-    const res = await ctx.app.inject({ method: 'GET', url: `${path}${query}`, headers: key === null ? {} : { authorization: key } });
-    return { status: res.statusCode, body: res.json<UrlResult['body']>() };
-  };
+  return async (query: string, key: string | null): Promise<UrlResult> => marketplaceClient(ctx, key ?? undefined).get<string>(`${path}${query}`);
 }
 
 /** The `oneTimeToken` of a URL, which the tests hand to `consumeOneTimeToken`. */

@@ -1,7 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import { withTx, type Executor } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
-import { buildPublicUrl, checkReturnTo } from '../../lib/urls.js';
+import { buildPublicUrl, checkReturnTo, negotiateLang } from '../../lib/urls.js';
 import type { Actor } from '../audit/index.js';
 import { issueOneTimeTokenInTx } from '../auth-tokens/index.js';
 import { getEventForTenant } from '../events/index.js';
@@ -17,9 +17,6 @@ import { findOrderTicketRefs, findTicketRef } from '../tickets/index.js';
  */
 
 export type UrlDeps = Pick<Deps, 'db' | 'clock' | 'config'>;
-
-/** When the integrator does not say: Encore's launch market is Spain (see ADR 0008). */
-export const DEFAULT_LANG = 'es';
 
 export interface LoginTrust {
   withMethod?: string | undefined;
@@ -52,12 +49,10 @@ function checkLoginTrust(trust: LoginTrust | undefined): { user: string; method:
 
 async function buildUrl(deps: UrlDeps, actor: Actor, common: UrlCommon, resolve: (ex: Executor) => Promise<Target>): Promise<string> {
   const trust = checkLoginTrust(common.loginTrust);
-  const lang = common.lang ?? DEFAULT_LANG;
-  let allowedOrigins: readonly string[] = [];
-  if (common.returnTo !== undefined) {
-    allowedOrigins = (await getTenant(deps, actor.tenantId))?.return_origins ?? [];
-    checkReturnTo(common.returnTo, allowedOrigins); // before anything is written
-  }
+  const tenant = await getTenant(deps, actor.tenantId);
+  const lang = negotiateLang(common.lang, tenant?.default_language ?? 'es');
+  const allowedOrigins: readonly string[] = tenant?.return_origins ?? [];
+  if (common.returnTo !== undefined) checkReturnTo(common.returnTo, allowedOrigins); // before anything is written
   return withTx(deps.db, async (tx) => {
     const target = await resolve(tx);
     const oneTimeToken = trust && (await issueOneTimeTokenInTx(tx, deps, actor, trust, { user: FIELD_USER, method: FIELD_METHOD }));

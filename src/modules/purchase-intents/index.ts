@@ -1,8 +1,15 @@
-export { strategiesRoutes } from './strategies.routes.js';
 export { getStrategyForTenant } from './strategies.service.js';
 export type { CancellationStrategy, CompletionChannel, StrategyRecord } from './strategies.model.js';
-export { purchaseIntentRoutes } from './intents.routes.js';
 export { createIntent, getIntent, listIntents, searchIntent, updateIntent, cancelIntent, setApproval, expireDueIntents, announceIntent } from './intents.service.js';
 export { addHistoryEntry, sendReservationMail, createTicketsOfIntent } from './intents.ops.service.js';
 export { splitIntent, replaceItems, amendItems } from './intents.items.js';
 export { registerPurchaseIntentJobs, EXPIRE_JOB } from './intents.jobs.js';
+export { type AmendItemsBody, type ReplaceItemsBody, type SplitBody } from './intents.items.js';
+export { type HistoryEntryBody, type ReservationMailBody } from './intents.ops.service.js';
+export { IntentParams, IntentResource, intentResourceSchema, jsonSchema, requestSchema, ApprovalSchema, CreateIntentSchema, IntentList, ListQuery, PatchIntentSchema, SearchQuery, type ApprovalBody, type CreateIntentBody, type PatchIntentBody } from './intents.schemas.js';
+export { checkoutIntents } from './intents.checkout.js';
+export { cancelPublicIntent, getPublicIntent, getPublicIntentTickets, tenantsOfPublicIntent } from './intents.public.service.js';
+export { type StoredStrategy } from './strategies.model.js';
+export { createStrategy, getStrategy, listStrategies, updateStrategy, type StrategyInput } from './strategies.service.js';
+export { referenceSchema, relaxOneOf } from './reference.js';
+export { LIMITS, withLimits } from './intents.limits.js';

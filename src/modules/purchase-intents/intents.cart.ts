@@ -4,6 +4,7 @@ import { newId } from '../../lib/ids.js';
 import { toMinor } from '../../lib/money.js';
 import { lockTicketOptionCapacity, type ShowRecord } from '../events/index.js';
 import { countLiveTicketsOfOption, type IntentTicketLine } from '../tickets/index.js';
+import { LIMITS } from './intents.limits.js';
 import type { StoredItem } from './intents.model.js';
 import { intentsRepository as repo } from './intents.repository.js';
 import type { CartItemBody, CreateIntentBody } from './intents.schemas.js';
@@ -133,6 +134,12 @@ export function buildCart(
     real += stored.priceMinor * stored.amount;
     return stored;
   });
+  // Each line is bounded by the schema; the whole cart too, since each place may become a ticket
+  // issued in the creating transaction.
+  const places = tickets.reduce((sum, t) => sum + t.amount, 0);
+  if (places > LIMITS.amount) {
+    throw new AppError('VALIDATION_ERROR', `tickets ask for ${places} places; a purchase intent holds at most ${LIMITS.amount}`, { field: 'tickets' });
+  }
   const extras = [
     ...(body.products ?? []).map((p, i) => storeItem(p, 'product', currency, `products[${i}]`, now)),
     ...(body.additionalItems ?? []).map((a, i) => storeItem(a, 'additionalFee', currency, `additionalItems[${i}]`, now)),
@@ -140,6 +147,10 @@ export function buildCart(
   for (const x of extras) {
     regular += x.priceMinor * x.amount;
     real += x.priceMinor * x.amount;
+  }
+  // Past 2^53 minor units the sums are no longer exact: refused rather than stored wrong.
+  if (!Number.isSafeInteger(regular) || !Number.isSafeInteger(real)) {
+    throw new AppError('VALIDATION_ERROR', 'tickets total more than a price can hold', { field: 'tickets' });
   }
   const products = extras.slice(0, body.products?.length ?? 0);
   const additionalItems = extras.slice(body.products?.length ?? 0);

@@ -1,27 +1,23 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
+import { purchaseIntentClient, type CallOptions } from '../../../test/client.js';
+import type { Dyn } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
+
+export type { Dyn };
 import { referenceSchema } from './reference.js';
 
 /** Test helpers for the purchase-intent route tests (imported only by *.test.ts files). */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loose = any;
 
 export interface PiReply {
   status: number;
-  body: Loose;
+  body: Dyn;
 }
 
-export async function pi(ctx: TestContext, key: string | undefined, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown): Promise<PiReply> {
-  const res = await ctx.app.inject({
-    method,
-    url,
-    headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  const body: unknown = res.body === '' ? undefined : res.json<unknown>();
-  return { status: res.statusCode, body };
+export async function pi(ctx: TestContext, key: string | undefined, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown, opts?: CallOptions): Promise<PiReply> {
+  const res = await purchaseIntentClient(ctx, key).call(method, url, payload, opts);
+  return { status: res.status, body: res.body };
 }
 
 export const SHOW_DATE = '2027-06-01T21:00:00+02:00';

@@ -45,6 +45,15 @@ function itemView(item: StoredItem, currency: string): Record<string, unknown> {
   };
 }
 
+/**
+ * An additional item as the resource answers it (see `additionalItemSchema`): the item as sent, plus
+ * the resource's required `itemId`, `netPrice` and `taxRate`, filled from what was sent.
+ */
+function additionalItemView(item: StoredItem, currency: string): Record<string, unknown> {
+  const view = itemView(item, currency);
+  return { itemId: item._id, ...view, netPrice: view.netPrice ?? view.price, taxRate: view.taxRate ?? null };
+}
+
 /** The stored row → the reference's PurchaseIntent object (money back to major units). */
 export function intentView(r: IntentRow): Record<string, unknown> {
   const optional: Record<string, unknown> = {
@@ -61,6 +70,7 @@ export function intentView(r: IntentRow): Record<string, unknown> {
     seatingReservationToken: r.seating_reservation_token,
     extraFields: r.extra_fields,
     meta: r.meta,
+    identification: r.identification,
     restrictedCompletion: r.restricted_completion && r.restricted_completion.length > 0 ? r.restricted_completion : null,
     expiresAt: r.expires_at?.toISOString() ?? null,
     transactionId: r.transaction_id,
@@ -82,7 +92,7 @@ export function intentView(r: IntentRow): Record<string, unknown> {
     outerCharge: toMajor(r.outer_charge_minor, r.currency),
     tickets: (r.tickets as StoredItem[]).map((i) => itemView(i, r.currency)),
     products: (r.products as StoredItem[]).map((i) => itemView(i, r.currency)),
-    additionalItems: (r.additional_items as StoredItem[]).map((i) => itemView(i, r.currency)),
+    additionalItems: (r.additional_items as StoredItem[]).map((i) => additionalItemView(i, r.currency)),
     vouchers: [],
     appliedCoupons: [],
     secret: r.secret,

@@ -99,3 +99,11 @@ export async function cancelPublicIntent(deps: PublicDeps, id: string, secret: s
   if (inflight !== undefined) throw new AppError('PURCHASE_INTENT_NOT_PAYABLE', `purchase intent ${id} cannot be canceled: a payment for it is in progress`);
   return cancelIntent(deps, publicActor(row.tenant_id), id);
 }
+
+/**
+ * The tenants that hold an intent with this id (ids are random: one, or none). For CORS only: it
+ * reveals nothing to the caller, who learns at most whether its own origin is allowed.
+ */
+export async function tenantsOfPublicIntent(deps: Pick<Deps, 'db'>, id: string): Promise<string[]> {
+  return (await pub.findById(deps.db, id)).map((r) => r.tenant_id);
+}

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LIMITS, withLimits } from './intents.limits.js';
 import { referenceSchema } from './reference.js';
 
 /**
@@ -37,11 +38,58 @@ export function jsonSchema(name: string): Record<string, unknown> {
   return convert(referenceSchema(name)) as Record<string, unknown>;
 }
 
-export const IntentResource = jsonSchema('PurchaseIntentResource');
-export const IntentList = jsonSchema('GET_Purchaseintents_GetAllPurchaseIntents_200_response');
-export const CreateIntentSchema = jsonSchema('POST_Purchaseintents_CreateAPurchaseIntent');
-export const PatchIntentSchema = jsonSchema('PATCH_Purchaseintents_UpdateAPurchaseIntent');
-export const ApprovalSchema = jsonSchema('POST_Purchaseintents_SetApprovalStatus');
+/** A request body of the reference as plain JSON Schema, with Encore's size limits (intents.limits.ts). */
+export function requestSchema(name: string): Record<string, unknown> {
+  return withLimits(jsonSchema(name));
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * How an intent answers its `additionalItems` (issue 9, item 11). The reference's create body takes
+ * cart-style items (`_id`, `type` bundle|additionalFee|fulfillmentType|insurance, `amount`, `price`,
+ * …) but its resource lists a different shape (`itemId`, `netPrice` and `taxRate` required) with
+ * alternatives for `bundle` and `fulfillmentType` only; answering a stored item through that schema
+ * failed every read of the intent. The answer is the union of both shapes, so each item reads back
+ * as sent and carries the resource's own members: `itemId` (= `_id`), `netPrice` (the price when
+ * none was sent), `taxRate` (null when none was sent); `data` is kept as sent.
+ */
+function additionalItemSchema(): Json {
+  const bodyItem = ((jsonSchema('POST_Purchaseintents_CreateAPurchaseIntent').properties as Json).additionalItems as Json).items as Json;
+  const alternatives = ((((jsonSchema('PurchaseIntentResource').properties as Json).additionalItems as Json).items as Json).oneOf ?? []) as Json[];
+  const properties: Json = { itemId: { type: 'string', description: 'The ID of the item (the `_id` it was created with)' } };
+  for (const alt of alternatives) Object.assign(properties, alt.properties as Json);
+  Object.assign(properties, bodyItem.properties as Json);
+  properties.netPrice = { type: 'number', description: 'The single piece net price of the additional item (its price when none was given).' };
+  properties.taxRate = { type: ['number', 'null'], description: 'The tax rate of the additional item; null when none was given.' };
+  properties.data = { type: 'object', additionalProperties: true, description: 'Data of the item as given (`bundleId` for a bundle, `fulfillmentTypeId` for a fulfillment type).' };
+  return {
+    type: 'object',
+    description: 'An additional item as created (bundle, additionalFee, fulfillmentType, insurance), with the resource’s `itemId`, `netPrice` and `taxRate`.',
+    properties,
+    required: ['itemId', 'type', 'amount', 'netPrice', 'price', 'taxRate'],
+  };
+}
+
+const ADDITIONAL_ITEM = additionalItemSchema();
+
+/** A resource schema (an intent, public or not) whose `additionalItems` answer as `ADDITIONAL_ITEM`. */
+export function intentResourceSchema(name: 'PurchaseIntentResource' | 'PublicPurchaseIntentResource'): Json {
+  const s = jsonSchema(name);
+  const props = s.properties as Json;
+  props.additionalItems = { ...(props.additionalItems as Json), items: ADDITIONAL_ITEM };
+  return s;
+}
+
+export const IntentResource = intentResourceSchema('PurchaseIntentResource');
+export const IntentList = (() => {
+  const s = jsonSchema('GET_Purchaseintents_GetAllPurchaseIntents_200_response');
+  (s.properties as Json).rows = { ...((s.properties as Json).rows as Json), items: IntentResource };
+  return s;
+})();
+export const CreateIntentSchema = requestSchema('POST_Purchaseintents_CreateAPurchaseIntent');
+export const PatchIntentSchema = requestSchema('PATCH_Purchaseintents_UpdateAPurchaseIntent');
+export const ApprovalSchema = requestSchema('POST_Purchaseintents_SetApprovalStatus');
 
 /** One cart line of the create body, as far as Encore reads it; the rest is kept as given. */
 export interface CartTicketBody {
@@ -90,26 +138,26 @@ export interface ApprovalBody {
   rejectionReason?: string;
 }
 
-export const IntentParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, description: 'The ID of the purchase intent' }) });
+export const IntentParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: LIMITS.id, description: 'The ID of the purchase intent' }) });
 
 export const ListQuery = Type.Object({
-  customerId: Type.Optional(Type.String({ description: 'The customer id to filter for' })),
+  customerId: Type.Optional(Type.String({ maxLength: LIMITS.id, description: 'The customer id to filter for' })),
   status: Type.Optional(Type.Union([Type.Literal('new'), Type.Literal('complete'), Type.Literal('canceled')], { description: 'The status to filter for' })),
   approvalStatus: Type.Optional(
     Type.Union([Type.Literal('awaiting'), Type.Literal('approved'), Type.Literal('rejected')], { description: 'The approval status to filter for' }),
   ),
-  name: Type.Optional(Type.String({ description: 'The name to filter for (case-insensitive substring of name, firstname, lastname)' })),
-  eventId: Type.Optional(Type.String({ description: 'The event id to filter for: as given at creation, or the Encore show id it named' })),
-  shopId: Type.Optional(Type.String({ description: 'The secret shop id to filter for' })),
-  createdAtStart: Type.Optional(Type.String({ format: 'date-time', description: 'An ISO timestamp from which to filter for' })),
-  createdAtEnd: Type.Optional(Type.String({ format: 'date-time', description: 'An ISO timestamp until which to filter for' })),
-  outcomeCheckoutId: Type.Optional(Type.String({ description: 'The resulting checkout id.' })),
+  name: Type.Optional(Type.String({ maxLength: LIMITS.name, description: 'The name to filter for (case-insensitive substring of name, firstname, lastname)' })),
+  eventId: Type.Optional(Type.String({ maxLength: LIMITS.id, description: 'The event id to filter for: as given at creation, or the Encore show id it named' })),
+  shopId: Type.Optional(Type.String({ maxLength: LIMITS.id, description: 'The secret shop id to filter for' })),
+  createdAtStart: Type.Optional(Type.String({ format: 'date-time', maxLength: LIMITS.dateTime, description: 'An ISO timestamp from which to filter for' })),
+  createdAtEnd: Type.Optional(Type.String({ format: 'date-time', maxLength: LIMITS.dateTime, description: 'An ISO timestamp until which to filter for' })),
+  outcomeCheckoutId: Type.Optional(Type.String({ maxLength: LIMITS.id, description: 'The resulting checkout id.' })),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 25, description: 'A limit on the number of objects to be returned (1..1000).' })),
   skip: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The number of objects to skip for the requested result' })),
 });
 export type ListQuery = Static<typeof ListQuery>;
 
 export const SearchQuery = Type.Object({
-  id: Type.String({ minLength: 8, maxLength: 200 }),
-  secret: Type.String({ minLength: 8, maxLength: 200 }),
+  id: Type.String({ minLength: 8, maxLength: LIMITS.id }),
+  secret: Type.String({ minLength: 8, maxLength: LIMITS.id }),
 });

@@ -114,6 +114,7 @@ export async function createIntent(deps: IntentDeps, actor: Actor, body: CreateI
       additional_items: JSON.stringify(additionalItems),
       extra_fields: body.extraFields === undefined ? null : JSON.stringify(body.extraFields),
       meta: body.meta === undefined ? null : JSON.stringify(body.meta),
+      identification: body.identification === undefined ? null : JSON.stringify(body.identification),
       restricted_completion: strategy.restrictedCompletion.length > 0 ? strategy.restrictedCompletion : null,
       cancellation_strategy: strategy.cancellationStrategy,
       tickets_issued: createTickets,
@@ -271,14 +272,19 @@ export async function setApproval(deps: IntentDeps, actor: Actor, id: string, bo
   return changeIntent(deps, actor, id, (row, now) => {
     const to = body.approvalStatus;
     if (to === undefined) throw new AppError('VALIDATION_ERROR', 'approvalStatus is required', { field: 'approvalStatus' });
-    if (body.rejectionReason !== undefined && to !== 'rejected') {
-      throw new AppError('VALIDATION_ERROR', 'rejectionReason is only allowed with approvalStatus rejected', { field: 'rejectionReason' });
-    }
+    // The reference's own example sends a `rejectionReason` with `awaiting`: a reason means something
+    // only for a rejection, so with any other status it is ignored (never stored), not refused.
+    // Once complete or canceled the approval is frozen (APPROVAL_STATES): any change is refused.
     if (row.status !== 'new') {
       throw new AppError('INVALID_STATE_TRANSITION', `cannot set the approval of purchase intent ${row.id} to ${to}: it is ${row.status}`, { details: { status: row.status } });
     }
+    // The status it already has (SPEC §7): an idempotent 200 with no history entry, no webhook and the
+    // same `__v`. A rejection with a new reason changes that reason, below.
+    const sameReason = body.rejectionReason === undefined || body.rejectionReason === row.rejection_reason;
+    if (to === row.approval_status && (to !== 'rejected' || sameReason)) return { set: {}, history: [], action: 'purchaseIntent.updated' };
     if (to === row.approval_status) {
-      throw new AppError('INVALID_STATE_TRANSITION', `purchase intent ${row.id} is already ${to}`, { details: { approvalStatus: to } });
+      const data = { rejectionReason: { from: row.rejection_reason, to: body.rejectionReason ?? null } };
+      return { set: { rejection_reason: body.rejectionReason ?? null }, history: [historyItem('purchaseIntent.updated', actor, now, data)], action: 'purchaseIntent.updated' };
     }
     transition(APPROVAL_STATES, 'purchase intent approval', row.approval_status, to);
     const type: HistoryType = to === 'approved' ? 'purchaseIntent.approved' : to === 'rejected' ? 'purchaseIntent.rejected' : 'purchaseIntent.updated';

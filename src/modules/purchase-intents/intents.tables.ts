@@ -37,6 +37,7 @@ export interface PurchaseIntentsTable {
   additional_items: Json<unknown>;
   extra_fields: Json<unknown> | null;
   meta: Json<unknown> | null;
+  identification: Json<unknown> | null;
   restricted_completion: string[] | null;
   cancellation_strategy: 'notAllowed' | 'cancellationAllowed';
   tickets_issued: boolean;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS, withLimits } from './intents.limits.js';
 import { jsonSchema } from './intents.schemas.js';
 import { DEFAULT_STRATEGY, expiryOf } from './intents.strategy.js';
 import { APPROVAL_STATES, INTENT_STATES } from './intents.states.js';
@@ -46,5 +47,36 @@ describe('jsonSchema (reference → plain JSON Schema)', () => {
     expect(JSON.stringify(s)).not.toMatch(/"nullable"|"format":"float"|"metas"/);
     expect(s.properties.regularPrice).toEqual({ type: 'number' });
     expect(s.properties.meta).toMatchObject({ type: 'object', additionalProperties: true });
+  });
+});
+
+describe('withLimits (size limits on request schemas)', () => {
+  type Node = Record<string, unknown> & { properties: Record<string, Node>; items: Node };
+  const create = withLimits(jsonSchema('POST_Purchaseintents_CreateAPurchaseIntent')) as unknown as Node;
+  const ticket = create.properties.tickets!.items.properties;
+
+  it('bounds each string by what it is: ids, names, e-mails, timestamps, free text', () => {
+    expect(create.properties.customerId!.maxLength).toBe(LIMITS.id);
+    expect(ticket.ticketTypeId!.maxLength).toBe(LIMITS.id);
+    expect(ticket.seatingInfo!.properties.sectionName!.maxLength).toBe(LIMITS.name);
+    expect(ticket.slotInfo!.properties.slotStartTime!.maxLength).toBe(LIMITS.dateTime);
+    const mail = withLimits(jsonSchema('POST_Purchaseintents_SendAReservationMail')) as unknown as Node;
+    expect(mail.properties.email!.maxLength).toBe(LIMITS.email);
+    const approval = withLimits(jsonSchema('POST_Purchaseintents_SetApprovalStatus')) as unknown as Node;
+    expect(approval.properties.rejectionReason!.maxLength).toBe(LIMITS.text);
+    // An enum is bounded already.
+    expect(approval.properties.approvalStatus!.maxLength).toBeUndefined();
+  });
+
+  it('bounds arrays (an enum list by its enum), free-form objects and cart amounts; keeps the reference’s bounds', () => {
+    expect(create.properties.tickets!.maxItems).toBe(LIMITS.items);
+    expect(create.properties.coupons!.maxItems).toBe(100);
+    expect(create.properties.meta!.maxProperties).toBe(LIMITS.properties);
+    expect(ticket.amount).toMatchObject({ minimum: 1, maximum: LIMITS.amount });
+    const strategy = withLimits({ type: 'object', properties: { restrictedCompletion: { type: ['array', 'null'], minItems: 1, items: { type: 'string', enum: ['POS', 'Online'] } } } }) as unknown as Node;
+    expect(strategy.properties.restrictedCompletion).toMatchObject({ minItems: 1, maxItems: 2 });
+    const amend = withLimits(jsonSchema('PATCH_Purchaseintents_AmendAPurchaseIntentsItems')) as unknown as Node;
+    expect(amend.properties.$invalidateTicketRanges!.items).toMatchObject({ minItems: 2, maxItems: 2 });
+    expect(withLimits({ type: 'string', maxLength: 40 })).toEqual({ type: 'string', maxLength: 40 });
   });
 });

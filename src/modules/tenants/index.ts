@@ -8,6 +8,7 @@ export {
   type MarketSettings,
   listTenants,
   revokeKeyByPrefix,
+  tenantAllowsOrigin,
   type Authenticated,
   type CreatedKey,
   type NewTenant,

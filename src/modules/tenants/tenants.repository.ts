@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/tx.js';
 
 export interface KeyRow {
@@ -7,10 +8,10 @@ export interface KeyRow {
 }
 
 export const tenantsRepository = {
-  async insertTenant(ex: Executor, t: { id: string; name: string; defaultCurrency: string; returnOrigins: string[] }): Promise<void> {
+  async insertTenant(ex: Executor, t: { id: string; name: string; defaultCurrency: string; returnOrigins: string[]; defaultLanguage: 'es' | 'en' }): Promise<void> {
     await ex
       .insertInto('tenants')
-      .values({ id: t.id, name: t.name, default_currency: t.defaultCurrency, return_origins: t.returnOrigins })
+      .values({ id: t.id, name: t.name, default_currency: t.defaultCurrency, return_origins: t.returnOrigins, default_language: t.defaultLanguage })
       .execute();
   },
 
@@ -22,11 +23,21 @@ export const tenantsRepository = {
     return ex
       .selectFrom('tenants as t')
       .leftJoin('api_keys as k', (j) => j.onRef('k.tenant_id', '=', 't.id').on('k.revoked_at', 'is', null))
-      .select(['t.id', 't.name', 't.default_currency', 't.return_origins', 't.created_at'])
+      .select(['t.id', 't.name', 't.default_currency', 't.return_origins', 't.default_language', 't.created_at'])
       .select((eb) => eb.fn.count<number>('k.id').as('active_keys'))
       .groupBy('t.id')
       .orderBy('t.created_at')
       .execute();
+  },
+
+  /** Whether one of these tenants (or, without ids, any tenant) lists `origin` among its allowed origins. */
+  async allowsOrigin(ex: Executor, origin: string, tenantIds: string[] | undefined): Promise<boolean> {
+    let q = ex.selectFrom('tenants').select('id').where(sql<boolean>`${origin} = ANY(return_origins)`);
+    if (tenantIds) {
+      if (tenantIds.length === 0) return false;
+      q = q.where('id', 'in', tenantIds);
+    }
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
   },
 
   async countTenants(ex: Executor): Promise<number> {

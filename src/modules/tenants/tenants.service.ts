@@ -5,6 +5,7 @@ import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { isIsoCurrency } from '../../lib/money.js';
 import { sha256Hex } from '../../lib/signing.js';
+import { isLang, LANGS, type Lang } from '../../lib/urls.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { tenantsRepository as repo } from './tenants.repository.js';
 
@@ -19,6 +20,8 @@ export interface NewTenant {
   name: string;
   returnOrigins?: string[];
   defaultCurrency?: string;
+  /** `es` (the default) or `en`. */
+  defaultLanguage?: string;
 }
 
 export interface CreatedKey {
@@ -55,10 +58,12 @@ export async function createTenantInTx(tx: Tx, deps: Pick<Deps, 'clock'>, input:
   const now = deps.clock.now();
   const tenantId = newId(ID_PREFIX.tenant, now.getTime());
   const returnOrigins = [...new Set((input.returnOrigins ?? []).map(normalizeOrigin))];
-  await repo.insertTenant(tx, { id: tenantId, name, defaultCurrency: currency, returnOrigins });
+  const language = input.defaultLanguage ?? 'es';
+  if (!isLang(language)) throw new AppError('VALIDATION_ERROR', `the default language must be one of ${LANGS.join(', ')}`, { field: 'defaultLanguage' });
+  await repo.insertTenant(tx, { id: tenantId, name, defaultCurrency: currency, returnOrigins, defaultLanguage: language });
   const key = await insertKey(tx, tenantId, now);
   const actor: Actor = { tenantId, label: 'cli' };
-  await recordAudit(tx, actor, { action: 'tenant.created', entityType: 'tenant', entityId: tenantId, after: { name, returnOrigins, defaultCurrency: currency } }, now);
+  await recordAudit(tx, actor, { action: 'tenant.created', entityType: 'tenant', entityId: tenantId, after: { name, returnOrigins, defaultCurrency: currency, defaultLanguage: language } }, now);
   return { tenantId, ...key };
 }
 
@@ -101,6 +106,7 @@ export async function listTenants(deps: Deps) {
     name: r.name,
     defaultCurrency: r.default_currency,
     returnOrigins: r.return_origins,
+    defaultLanguage: r.default_language,
     activeKeys: Number(r.active_keys),
     createdAt: r.created_at.toISOString(),
   }));
@@ -150,10 +156,31 @@ export interface MarketSettings {
   /** Fee settings as the FEES rule stores them (fixed parts in minor units). */
   defaultFees: { buyerFeePercent: number; buyerFeeFixedMinor: number; sellerFeePercent: number; sellerFeeFixedMinor: number };
   returnOrigins: string[];
+  /** The pages' language when a request names none Encore speaks (SPEC §1.1). */
+  defaultLanguage: Lang;
 }
 
 export async function getMarketSettings(ex: Executor, tenantId: string): Promise<MarketSettings> {
   const row = await repo.findTenant(ex, tenantId);
   if (!row) throw new AppError('NOT_FOUND', `tenant ${tenantId} does not exist`);
-  return { holdMinutes: row.resale_hold_minutes, defaultFees: row.default_fees as MarketSettings['defaultFees'], returnOrigins: row.return_origins };
+  return {
+    holdMinutes: row.resale_hold_minutes,
+    defaultFees: row.default_fees as MarketSettings['defaultFees'],
+    returnOrigins: row.return_origins,
+    defaultLanguage: row.default_language,
+  };
+}
+
+/**
+ * CORS for the public, secret-guarded endpoints (SPEC §1.1): a browser origin is allowed when the
+ * tenant (one of `tenantIds`, or any tenant when the request names no resource yet) lists it.
+ */
+export async function tenantAllowsOrigin(deps: Pick<Deps, 'db'>, origin: string, tenantIds?: string[]): Promise<boolean> {
+  let normalized: string;
+  try {
+    normalized = normalizeOrigin(origin);
+  } catch {
+    return false;
+  }
+  return repo.allowsOrigin(deps.db, normalized, tenantIds);
 }

@@ -5,6 +5,8 @@ export interface TenantsTable {
   name: string;
   default_currency: string;
   return_origins: string[];
+  /** `es` or `en`: the pages' language when a request names none Encore speaks. */
+  default_language: Generated<'es' | 'en'>;
   /** How long a buy intention holds its listings. */
   resale_hold_minutes: Generated<number>;
   /** Fees when no FEES rule applies (FeesSettings of the events module). */

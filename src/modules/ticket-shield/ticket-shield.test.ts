@@ -102,7 +102,7 @@ describe('TICKET_SHIELD', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.message).toEqual({
       family: 'event',
-      action: 'unlock',
+      action: 'event.unlock',
       data: {
         externalReferenceId: 'solo',
         showId: 'main',

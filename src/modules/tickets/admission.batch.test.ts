@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { marketplaceClient } from '../../../test/client.js';
 import { useContext } from '../../../test/harness.js';
 import { admissionHooks, admissionsOf, admit, admitMany, createEvent, historyOf, insertTickets, ticketRow, type StoredEvent } from './admission.fixtures.js';
 
@@ -41,7 +42,7 @@ describe('POST /v1/tickets/batch/eventAdmission', () => {
 
     const hooks = await admissionHooks(ctx, tenant.tenantId);
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]!.message).toMatchObject({ family: 'ticket', action: 'admitted' });
+    expect(hooks[0]!.message).toMatchObject({ family: 'ticket', action: 'ticket.admitted' });
     expect([...hooks[0]!.message.data.ticketIds].sort()).toEqual([...ids].sort());
     expect(hooks[0]!.message.data.admissions).toContainEqual({ ticketId: 'ALL-7', entryDate: '2027-06-01T19:07:00.000Z' });
   });
@@ -166,7 +167,6 @@ describe('POST /v1/tickets/batch/eventAdmission', () => {
     [{ ticketId: 'x', entryDate: '2027-06-01T19:00:00Z' }, 'body'],
     [[{ ticketId: 'x' }], '[0].entryDate'],
     [[{ entryDate: '2027-06-01T19:00:00Z' }], '[0].ticketId'],
-    [[{ ticketId: 'x', entryDate: '2027-06-01T19:00:00Z' }, { ticketId: 'y', entryDate: '2027-06-01T19:00:00Z', gate: 3 }], '[1].gate'],
     [[{ ticketId: '', entryDate: '2027-06-01T19:00:00Z' }], '[0].ticketId'],
     [[{ ticketId: 7, entryDate: '2027-06-01T19:00:00Z' }], '[0].ticketId'],
     [[{ ticketId: 'x', entryDate: '2027-06-01T19:00:00Z', locator: null }], '[0].locator'],
@@ -175,6 +175,24 @@ describe('POST /v1/tickets/batch/eventAdmission', () => {
     const res = await admitMany(ctx, key, payload);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ status: 400, data: null, errors: [{ code: 'VALIDATION_ERROR', field }] });
+  });
+
+  it('refuses an unknown field under Encore-Strict for the whole batch (UNKNOWN_FIELD), and otherwise ignores and names it', async () => {
+    await insertTickets(ctx, tenant.tenantId, event, [{ ticketId: 'EXTRA-1' }, { ticketId: 'EXTRA-2' }]);
+    const client = marketplaceClient(ctx, key);
+    const body = [
+      { ticketId: 'EXTRA-1', entryDate: at(35) },
+      { ticketId: 'EXTRA-2', entryDate: at(35), gate: 3 },
+    ];
+    const strict = await client.post('/v1/tickets/batch/eventAdmission', body, { headers: { 'encore-strict': 'true' } });
+    expect(strict.status).toBe(400);
+    expect(strict.body).toMatchObject({ status: 400, data: null, errors: [{ code: 'UNKNOWN_FIELD', field: '[1].gate' }] });
+    expect(await admissionsOf(ctx, tenant.tenantId, 'EXTRA-1')).toHaveLength(0);
+
+    const lenient = await client.post('/v1/tickets/batch/eventAdmission', body);
+    expect(lenient.body).toEqual({ status: 200, data: true, errors: null });
+    expect(lenient.headers['encore-ignored-fields']).toBe('[1].gate');
+    expect((await admissionsOf(ctx, tenant.tenantId)).filter((a) => a.ticket_id.startsWith('EXTRA-'))).toHaveLength(2);
   });
 
   it('refuses more than 10,000 scans', async () => {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { marketplaceClient, type Dyn, type Reply } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
 import type { TicketStatus } from './tickets.tables.js';
 
@@ -8,8 +9,9 @@ import type { TicketStatus } from './tickets.tables.js';
  * endpoint, and the rows carry every NOT NULL column the tickets table has.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loose = any;
+
+/** Admission answers, errors included, poked at freely by the tests. */
+type AdmissionReply = Reply<{ status: number; data: Dyn; errors: Dyn[] | null }>;
 
 export interface StoredEvent {
   /** Encore event id (`evt_…`). */
@@ -97,7 +99,7 @@ export async function historyOf(ctx: TestContext, tenantId: string, ticketId: st
   return ctx.deps.db.selectFrom('ticket_history').selectAll().where('tenant_id', '=', tenantId).where('ticket_id', '=', ticketId).orderBy('seq').execute();
 }
 
-export async function admissionHooks(ctx: TestContext, tenantId: string): Promise<{ message: { family: string; action: string; data: Loose } }[]> {
+export async function admissionHooks(ctx: TestContext, tenantId: string): Promise<{ message: { family: string; action: string; data: Dyn } }[]> {
   const rows = await ctx.deps.db
     .selectFrom('webhook_deliveries')
     .select('body')
@@ -105,25 +107,13 @@ export async function admissionHooks(ctx: TestContext, tenantId: string): Promis
     .where('event_type', '=', 'ticket.admitted')
     .orderBy('id')
     .execute();
-  return rows.map((r) => JSON.parse(r.body) as { message: { family: string; action: string; data: Loose } });
+  return rows.map((r) => JSON.parse(r.body) as { message: { family: string; action: string; data: Dyn } });
 }
 
 export async function admit(ctx: TestContext, apiKey: string | undefined, ticketId: string, payload?: unknown) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: `/v1/tickets/${encodeURIComponent(ticketId)}/eventAdmission`,
-    headers: apiKey === undefined ? {} : { authorization: apiKey },
-    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-  });
-  return { status: res.statusCode, body: res.json<{ status: number; data: Loose; errors: Loose[] | null }>() };
+  return (await marketplaceClient(ctx, apiKey).post(`/v1/tickets/${encodeURIComponent(ticketId)}/eventAdmission`, payload)) as AdmissionReply;
 }
 
 export async function admitMany(ctx: TestContext, apiKey: string | undefined, payload: unknown) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/tickets/batch/eventAdmission',
-    headers: apiKey === undefined ? {} : { authorization: apiKey },
-    payload: payload as Record<string, unknown>,
-  });
-  return { status: res.statusCode, body: res.json<{ status: number; data: Loose; errors: Loose[] | null }>() };
+  return (await marketplaceClient(ctx, apiKey).post('/v1/tickets/batch/eventAdmission', payload)) as AdmissionReply;
 }

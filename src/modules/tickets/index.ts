@@ -1,4 +1,3 @@
-export { ticketsRoutes } from './tickets.routes.js';
 export { recordTicketHistory, recordTicketHistoryMany, listTicketHistory, type TicketHistoryEntry, type TicketHistoryKind } from './tickets.history.js';
 export { cancelTicketsOfShowsInTx, lockEventTicketsForCancellation, type CancellationReason } from './tickets.cancel.js';
 export { ingestTickets, type IngestResult, type IngestSource } from './tickets.ingest.js';
@@ -12,3 +11,7 @@ export { onTicketsLeaveMarket, type MarketExitHook, type MarketExitReason } from
 export { AccessShield, findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets, type DueCell, type ShieldCell } from './access-shield.js';
 export { countLiveTicketsOfOption } from './tickets.capacity.js';
 export { invalidateTicketsOfIntent, issueTicketsForIntent, lockIssuedTicketsOfIntent, validateTicketsOfIntent, type IntentTicketLine, type IssueForIntent } from './tickets.issue.js';
+export { admitBatch, admitTicket } from './admission.service.js';
+export { salePublicUrl } from './sale-url.service.js';
+export { AsyncTicketsBody, JobAccepted, JobParams, JobView, MAX_ASYNC_BATCH, MAX_SYNC_BATCH, SyncTicketsBody, TicketParams, TicketPatchBody, TicketResult, TicketView } from './tickets.schemas.js';
+export { firstStringIssueInBatch } from './tickets.validate.js';

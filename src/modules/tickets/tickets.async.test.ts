@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/fake-receiver.js';
 import { useContext } from '../../../test/harness.js';
-import { addWebhookEndpoint, call, countTickets, createEvents, ticket, webhooksOf, type Loose } from './tickets.fixtures.js';
+import { addWebhookEndpoint, call, countTickets, createEvents, ticket, webhooksOf, type Dyn } from './tickets.fixtures.js';
 
 describe('POST /v1/tickets (asynchronous) and GET /v1/jobs/:jobId', () => {
   const ctx = useContext({ workers: true });
@@ -13,7 +13,7 @@ describe('POST /v1/tickets (asynchronous) and GET /v1/jobs/:jobId', () => {
     waitFor(async () => {
       const res = await call(ctx, k, 'GET', `/v1/jobs/${jobId}`);
       const data = res.body.data;
-      return data?.status === 'COMPLETED' ? (data as Record<string, Loose>) : undefined;
+      return data?.status === 'COMPLETED' ? (data as Record<string, Dyn>) : undefined;
     }, 30_000);
 
   beforeAll(async () => {
@@ -51,7 +51,7 @@ describe('POST /v1/tickets (asynchronous) and GET /v1/jobs/:jobId', () => {
     expect(history.rows[0]!.n).toBe(4998);
 
     const hooks = (await webhooksOf(ctx, tenant.tenantId, 'job.completed')).filter((h) => h.message.data.jobId === jobId);
-    expect(hooks).toEqual([{ message: { family: 'job', action: 'completed', data: { jobId, total: 5000, succeeded: 4998, failed: 2 } } }]);
+    expect(hooks).toEqual([{ message: { family: 'job', action: 'job.completed', data: { jobId, total: 5000, succeeded: 4998, failed: 2 } } }]);
   });
 
   it('re-sending the same batch creates nothing and reports every ticket as a success', async () => {
@@ -63,25 +63,40 @@ describe('POST /v1/tickets (asynchronous) and GET /v1/jobs/:jobId', () => {
     const changed = batch.map((t) => ({ ...t, buyer: 'new-owner@fans.example' }));
     const third = await completed((await call(ctx, key, 'POST', '/v1/tickets', changed)).body.data.jobId);
     expect(third).toMatchObject({ succeeded: 0, failed: 20 });
-    expect(third.errors.every((e: Loose) => e.code === 'TICKET_EXISTS')).toBe(true);
+    expect(third.errors.every((e: Dyn) => e.code === 'TICKET_EXISTS')).toBe(true);
   });
 
   it('validates the envelope: 400 naming [i].field, nothing stored', async () => {
     const jobsBefore = await ctx.deps.db.selectFrom('ingestion_jobs').select('id').execute();
-    const cases: [unknown, string][] = [
+    const cases: [unknown, string, code?: string][] = [
       [[], 'body'],
       [{ ticketId: 'x' }, 'body'],
       [[ticket('v-1'), ticket('v-2', { ticketAccess: { type: 'URL', locator: '' } })], '[1].ticketAccess.locator'],
-      [[ticket('v-1', { unknown: 1 })], '[0].unknown'],
+      [[ticket('v-1', { unknown: 1 })], '[0].unknown', 'UNKNOWN_FIELD'],
       [[ticket('v-1', { orderId: 'a\u0000b' })], '[0].orderId'],
       [Array.from({ length: 5001 }, (_, i) => ticket(`v-${i}`)), 'body'],
     ];
-    for (const [body, field] of cases) {
-      const res = await call(ctx, key, 'POST', '/v1/tickets', body);
+    for (const [body, field, code] of cases) {
+      // Unknown fields are refused only under Encore-Strict (otherwise ignored: see the next test).
+      const res = await call(ctx, key, 'POST', '/v1/tickets', body, code === 'UNKNOWN_FIELD' ? { headers: { 'encore-strict': 'true' } } : {});
       expect(res.status).toBe(400);
       expect(res.body.errors!.map((e) => e.field)).toContain(field);
+      if (code) expect(res.body.errors![0]!.code).toBe(code);
     }
     expect(await ctx.deps.db.selectFrom('ingestion_jobs').select('id').execute()).toHaveLength(jobsBefore.length);
+  });
+
+  it('ignores unknown fields without Encore-Strict: named in the header, neither stored with the batch nor on the ticket', async () => {
+    const res = await call(ctx, key, 'POST', '/v1/tickets', [ticket('u-1', { unknown: 1, ticketAccess: { type: 'URL', locator: 'https://t.example/u-1', colour: 'red' } })]);
+    expect(res.status).toBe(200);
+    expect(res.headers['encore-ignored-fields']).toBe('[0].unknown, [0].ticketAccess.colour');
+    const { jobId } = res.body.data;
+    const stored = await ctx.deps.db.selectFrom('ingestion_jobs').select('payload').where('id', '=', jobId).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored.payload)).not.toMatch(/unknown|colour/);
+    expect(await completed(jobId)).toMatchObject({ succeeded: 1, failed: 0 });
+    const read = await call(ctx, key, 'GET', '/v1/tickets/u-1');
+    expect(read.body.data.ticketAccess).toMatchObject({ type: 'URL', locator: 'https://t.example/u-1' });
+    expect(JSON.stringify(read.body.data)).not.toMatch(/unknown|colour/);
   });
 
   it('keeps jobs private: 404 JOB_NOT_FOUND for another tenant’s job and for unknown ids; 401 without a key', async () => {

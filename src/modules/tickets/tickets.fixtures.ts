@@ -1,24 +1,17 @@
+import { marketplaceClient, type CallOptions, type Dyn, type Envelope, type Method, type Reply as ClientReply } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
 
 /** Test helpers for the tickets route tests (imported only by *.test.ts files). */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Loose = any;
+/** The payload type of replies that tests only poke at (kept under this name for the tests that import it). */
+export type { Dyn };
 
-export interface Reply {
-  status: number;
-  headers: Record<string, unknown>;
-  body: { status: number; data: Loose; errors: { code: string; message: string; field?: string; details?: Record<string, unknown> }[] | null };
-}
+/** A marketplace reply: `{ status, data, errors }` with the status, headers and raw text. */
+export type Reply = ClientReply<Envelope>;
 
-export async function call(ctx: TestContext, key: string | undefined, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<Reply> {
-  const res = await ctx.app.inject({
-    method,
-    url,
-    headers: key === undefined ? {} : { authorization: key },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: res.statusCode, headers: res.headers, body: res.json() };
+/** One marketplace call through the shared test client (`Content-Type: application/json` always, as real clients). */
+export async function call(ctx: TestContext, key: string | undefined, method: Method, url: string, payload?: unknown, opts?: CallOptions): Promise<Reply> {
+  return marketplaceClient(ctx, key).call(method, url, payload, opts);
 }
 
 /** A one-show event (`solo`, show `main`, EUR) and a two-show event (`duo`, shows `d1`, `d2`). */
@@ -91,9 +84,9 @@ export async function addWebhookEndpoint(ctx: TestContext, key: string): Promise
   if (res.status !== 200) throw new Error(`webhook endpoint: ${res.status}`);
 }
 
-export async function webhooksOf(ctx: TestContext, tenantId: string, eventType: string): Promise<{ message: { family: string; action: string; data: Loose } }[]> {
+export async function webhooksOf(ctx: TestContext, tenantId: string, eventType: string): Promise<{ message: { family: string; action: string; data: Dyn } }[]> {
   const rows = await ctx.deps.db.selectFrom('webhook_deliveries').select(['body']).where('tenant_id', '=', tenantId).where('event_type', '=', eventType).orderBy('id').execute();
-  return rows.map((r) => JSON.parse(r.body) as { message: { family: string; action: string; data: Loose } });
+  return rows.map((r) => JSON.parse(r.body) as { message: { family: string; action: string; data: Dyn } });
 }
 
 export async function ticketRow(ctx: TestContext, tenantId: string, ticketId: string) {

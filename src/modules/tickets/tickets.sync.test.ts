@@ -148,7 +148,6 @@ describe('POST /v1/sync/tickets', () => {
     const bad: [unknown, string][] = [
       [[ticket('b-1'), ticket('b-2', { ticketAccess: { type: 'URL' } })], '[1].ticketAccess.locator'],
       [[ticket('b-1', { ticketAccess: { type: 'QR', locator: 'x' } })], '[0].ticketAccess.type'],
-      [[ticket('b-1', { colour: 'red' })], '[0].colour'],
       [[ticket('b-1', { buyer: 'not-an-email' })], '[0].buyer'],
       [[ticket('b-1', { tags: ['novalue'] })], '[0].tags[0]'],
       [[ticket('b-1', { primarySaleBuyerData: { phoneNumber: '600 111 222' } })], '[0].primarySaleBuyerData.phoneNumber'],
@@ -168,6 +167,25 @@ describe('POST /v1/sync/tickets', () => {
     const tooMany = await sync(Array.from({ length: 1001 }, (_, i) => ticket(`many-${i}`)));
     expect(tooMany.status).toBe(400);
     expect(await countTickets(ctx, tenant.tenantId)).toBe(before);
+  });
+
+  it('refuses unknown fields under Encore-Strict (UNKNOWN_FIELD, nothing stored), otherwise ignores them and names them', async () => {
+    const body = [ticket('x-1'), ticket('x-2', { colour: 'red', props: { seating: { row: '3', colour: 'blue' } } })];
+    const strict = await call(ctx, key, 'POST', '/v1/sync/tickets', body, { headers: { 'encore-strict': 'true' } });
+    expect(strict.status).toBe(400);
+    expect(strict.body.errors![0]).toMatchObject({ code: 'UNKNOWN_FIELD', field: '[1].colour', details: { fields: ['[1].colour', '[1].props.seating.colour'] } });
+    expect(await ticketRow(ctx, tenant.tenantId, 'x-1')).toBeUndefined();
+
+    const lenient = await sync(body);
+    expect(lenient.status).toBe(200);
+    expect(lenient.headers['encore-ignored-fields']).toBe('[1].colour, [1].props.seating.colour');
+    expect(lenient.body.data).toEqual([
+      { ticketId: 'x-1', status: 'CREATED' },
+      { ticketId: 'x-2', status: 'CREATED' },
+    ]);
+    const row = await ticketRow(ctx, tenant.tenantId, 'x-2');
+    expect(row).toMatchObject({ props: { seating: { row: '3' } } });
+    expect(JSON.stringify(row)).not.toContain('colour');
   });
 
   it('keeps tenants apart: another tenant cannot reference this tenant’s events; 401 without a valid key', async () => {

@@ -1,4 +1,3 @@
-export { webhooksRoutes } from './webhooks.routes.js';
 export {
   createEndpointInTx,
   deliver,
@@ -10,3 +9,4 @@ export {
   type WebhookMessage,
 } from './webhooks.service.js';
 export { emitPurchaseIntentWebhook, type PurchaseIntentWebhookType } from './pi-webhooks.service.js';
+export { createEndpoint, deleteEndpoint, getEndpoint, listDeliveries, listEndpoints, redeliver, replaceEndpoint } from './webhooks.service.js';

@@ -46,7 +46,7 @@ describe('webhook delivery from the outbox', () => {
     expect(receiver.received.map((r) => r.status)).toEqual([500, 500, 500, 200]);
     expect(receiver.received.filter((r) => r.status === 200)).toHaveLength(1);
     const accepted = receiver.received[3]!;
-    expect(JSON.parse(accepted.body)).toEqual({ message: { family: 'event', action: 'created', data: { externalReferenceId: 'e1' } } });
+    expect(JSON.parse(accepted.body)).toEqual({ message: { family: 'event', action: 'event.created', data: { externalReferenceId: 'e1' } } });
     const signature = accepted.headers['encore-signature'] as string;
     expect(verifyWebhookSignature(ep.secret, accepted.body, signature, Math.floor(Date.now() / 1000))).toBe(true);
     expect(verifyWebhookSignature('whsec_wrong', accepted.body, signature, Math.floor(Date.now() / 1000))).toBe(false);

@@ -19,6 +19,11 @@ export type WebhookFamily = 'event' | 'ticket' | 'listing' | 'notifyMe' | 'payou
 
 export interface WebhookMessage {
   family: WebhookFamily;
+  /**
+   * The verb (`created`, `updated`, `unlock`). On the wire `action` is `<family>.<verb>`
+   * (`listing.created`), as menta documents it and receivers switch on it (SPEC §8); the same
+   * string is the delivery's event type that endpoints subscribe to.
+   */
   action: string;
   type?: string;
   data: unknown;
@@ -178,7 +183,7 @@ export async function emitWebhooks(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, 
     if (endpoints.length === 0) continue;
     const messageId = newId('msg', now.getTime());
     const body = JSON.stringify({
-      message: { family: message.family, action: message.action, ...(message.type ? { type: message.type } : {}), data: message.data },
+      message: { family: message.family, action: eventType, ...(message.type ? { type: message.type } : {}), data: message.data },
     });
     for (const e of endpoints) {
       rows.push({
