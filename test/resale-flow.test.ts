@@ -91,13 +91,15 @@ describe('resale purchase, end to end', () => {
     expect(payouts).toHaveLength(1);
     expect(payouts[0]).toMatchObject({ status: 'SCHEDULED', seller_email: 't-1@fans.example', amount_minor: 3325, currency: 'EUR' });
     const types = ['listing.created', 'listing.updated', 'ticket.updated', 'payouts.scheduled'];
-    // Deliveries are concurrent: wait for the SOLD update itself, not only for some listing.updated.
+    // Deliveries are concurrent: wait for the very messages asserted below (the SOLD update and the
+    // ownership change), not only for some message of each type (ticket.updated also reports LISTED).
     type Message = { family: string; action: string; data: Record<string, unknown> };
     const arrived = (): Message[] => receiver.received.map((r) => (JSON.parse(r.body) as { message: Message }).message);
     await waitFor(
       () =>
         (types.every((type) => arrived().some((m) => m && m.action === type)) &&
-          arrived().some((m) => m.family === 'listing' && m.action === 'listing.updated' && m.data.status === 'SOLD')) ||
+          arrived().some((m) => m.family === 'listing' && m.action === 'listing.updated' && m.data.status === 'SOLD') &&
+          arrived().some((m) => m.family === 'ticket' && m.action === 'ticket.updated' && 'newOwnerEmail' in m.data)) ||
         undefined,
     );
     for (const r of receiver.received) {

@@ -93,6 +93,30 @@ describe('API reference', () => {
     expect(doc.info.description).toContain('Encore-Ignored-Fields');
   });
 
+  it('bounds every string and array a marketplace client sends (issue 9: limits at the edge, documented)', () => {
+    // The purchase-intent family has its own sweep (test/purchase-intents-contract.test.ts).
+    type Node = Record<string, unknown>;
+    const typed = (n: Node, t: string) => n.type === t || (Array.isArray(n.type) && n.type.includes(t));
+    const unbounded: string[] = [];
+    const walk = (n: unknown, where: string): void => {
+      if (n === null || typeof n !== 'object') return;
+      const s = n as Node;
+      if (typed(s, 'string') && s.maxLength === undefined && s.enum === undefined && s.format === undefined) unbounded.push(where);
+      if (typed(s, 'array')) {
+        if (s.maxItems === undefined) unbounded.push(`${where}[]`);
+        walk(s.items, `${where}[]`);
+      }
+      for (const key of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(s[key])) (s[key] as unknown[]).forEach((b) => walk(b, where));
+      if (s.properties) for (const [k, v] of Object.entries(s.properties as Node)) walk(v, `${where}.${k}`);
+    };
+    for (const { method, path, op } of operations().filter((o) => o.path.startsWith('/v1'))) {
+      const o = op as { requestBody?: { content?: Record<string, { schema?: unknown }> }; parameters?: { in: string; name: string; schema?: unknown }[] };
+      walk(o.requestBody?.content?.['application/json']?.schema, `${method} ${path} body`);
+      for (const p of o.parameters ?? []) if (p.in !== 'header') walk(p.schema, `${method} ${path} ${p.in}:${p.name}`);
+    }
+    expect(unbounded).toEqual([]);
+  });
+
   it('has the webhooks routes', () => {
     const ops = new Set(operations().map((o) => `${o.method} ${o.path}`));
     for (const op of [

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, StringEnum } from '../../modules/events/index.js';
+import { Id, StringEnum } from '../../lib/schema.js';
 import { PageQuery } from '../shared/pagination.js';
 
 export const EventRefParams = Type.Object({ externalReferenceId: Id() });

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { IdRef as Id } from '../../lib/schema.js';
 import { LangParam } from '../shared/lang.js';
 
 export const SalePublicUrlQuery = Type.Object({
-  ticketId: Type.String({ minLength: 1, maxLength: 1000, description: 'your ticketId' }),
+  ticketId: Id('your ticketId'),
   lang: LangParam,
 });

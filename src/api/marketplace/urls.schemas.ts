@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { Email, Method } from './auth-tokens.schemas.js';
+import { IdRef as Id } from '../../lib/schema.js';
 import { LangParam } from '../shared/lang.js';
 
-const Id = (description: string) => Type.String({ minLength: 1, maxLength: 1000, description });
 
 const lang = LangParam;
 const ReturnTo = (description: string) => Type.String({ minLength: 1, maxLength: 2000, description });

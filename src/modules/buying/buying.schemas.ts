@@ -19,7 +19,7 @@ export const CheckoutUrlBody = Type.Object(
 
 export const CheckoutUrlQuery = Type.Object({
   lang: Type.Optional(Type.String({ maxLength: 35, description: 'any BCP 47 tag; `es` or `en` by its primary subtag, otherwise your default language' })),
-  'loginTrust[withMethod]': Type.Optional(Type.String({ description: 'email: sign the buyer in on the checkout page' })),
+  'loginTrust[withMethod]': Type.Optional(Type.String({ maxLength: 20, description: 'email: sign the buyer in on the checkout page' })),
   'loginTrust[user]': Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
 });
 

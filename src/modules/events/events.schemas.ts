@@ -1,29 +1,6 @@
-import { Type, type Static, type TNull, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Id, Opt, StringEnum } from '../../lib/schema.js';
 
-/**
- * Optional fields also accept `null` (many integrators serialise absent values that way). At run
- * time this is a JSON-Schema type list rather than `anyOf`, so a wrong value gives one error naming
- * the field instead of one error per branch. The declared type spells the same thing as `anyOf`,
- * which is what the Fastify type provider (TypeBox 1.x, reading schemas structurally) understands;
- * `static` serves this package's TypeBox 0.34 `Static`.
- */
-export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> & { anyOf: [T, TNull] } {
-  const { type, ...rest } = schema as unknown as { type: string };
-  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] }) as TUnsafe<Static<T> | null> & { anyOf: [T, TNull] };
-}
-const Opt = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
-
-/** A string enum as `enum` (one clear "must be one of" error) rather than TypeBox's `anyOf` of literals; typed for both TypeBox lines. */
-export function StringEnum<const T extends readonly string[]>(values: T, description?: string): TUnsafe<T[number]> & { enum: [...T] } {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) }) as TUnsafe<T[number]> & {
-    enum: [...T];
-  };
-}
-
-// Ids travel in URLs and logs: no control characters.
-const ID_PATTERN = '^[^\\u0000-\\u001F\\u007F]+$';
-export const Id = (description?: string) =>
-  Type.String({ minLength: 1, maxLength: 200, pattern: ID_PATTERN, ...(description ? { description } : {}) });
 const Title = (description?: string) => Type.String({ minLength: 1, maxLength: 500, ...(description ? { description } : {}) });
 const Text = (description?: string) => Type.String({ maxLength: 10000, ...(description ? { description } : {}) });
 const Url = (description?: string) => Type.String({ minLength: 1, maxLength: 2000, ...(description ? { description } : {}) });

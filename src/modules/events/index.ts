@@ -10,6 +10,6 @@ export { governingShield, hasShieldRules, shieldUnlockAt, type GoverningShield, 
 export { upsertRulesInTx } from './rules.service.js';
 export type { RuleItemBody } from './rules.schemas.js';
 export { lockTicketOptionCapacity } from './capacity.repository.js';
-export { EventBody, EventPutBody, Id, Nullable, StringEnum } from './events.schemas.js';
+export { EventBody, EventPutBody } from './events.schemas.js';
 export { rejectNulCharacters, wrapSingleShow } from './events.validate.js';
 export { RulesBody } from './rules.schemas.js';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable, StringEnum } from './events.schemas.js';
+import { Id, Nullable, StringEnum } from '../../lib/schema.js';
 
 const RULES_DESCRIPTION = [
   'Settings for `ruleType` (money in major units of the event currency):',

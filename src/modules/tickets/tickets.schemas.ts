@@ -1,25 +1,7 @@
-import { Type, type Static, type TNull, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Nullable, Opt, StringEnum } from '../../lib/schema.js';
 
-/**
- * The ticket body of the reference (SPEC §3), strict: unknown fields are refused (ADR 0004).
- * Optional fields also accept `null` (many integrators serialise absent values that way); the
- * helpers are the events module's conventions, repeated here because a module's internals are its own.
- */
-function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> & { anyOf: [T, TNull] } {
-  const { type, ...rest } = schema as unknown as { type: string };
-  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] }) as TUnsafe<Static<T> | null> & { anyOf: [T, TNull] };
-}
-const Opt = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
-
-function StringEnum<const T extends readonly string[]>(values: T, description?: string): TUnsafe<T[number]> & { enum: [...T] } {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) }) as TUnsafe<T[number]> & {
-    enum: [...T];
-  };
-}
-
-// Ids travel in URLs and logs: no control characters.
-const ID_PATTERN = '^[^\\u0000-\\u001F\\u007F]+$';
-const Id = (description?: string) => Type.String({ minLength: 1, maxLength: 200, pattern: ID_PATTERN, ...(description ? { description } : {}) });
+/** The ticket body of the reference (SPEC §3); unknown fields are ignored at the edge (ADR 0013). */
 const Name = (description?: string) => Type.String({ minLength: 1, maxLength: 300, ...(description ? { description } : {}) });
 const Url = () => Type.String({ minLength: 1, maxLength: 2000 });
 const Email = (description?: string) => Type.String({ maxLength: 320, format: 'email', ...(description ? { description } : {}) });
@@ -62,7 +44,7 @@ const PrimarySaleBuyerData = Type.Object(
     lastName: Opt(Name()),
     identificationType: Opt(Type.String({ minLength: 1, maxLength: 50 })),
     identificationNumber: Opt(Type.String({ minLength: 1, maxLength: 100 })),
-    phoneNumber: Opt(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +34600123456' })),
+    phoneNumber: Opt(Type.String({ maxLength: 16, pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +34600123456' })),
   },
   { additionalProperties: false },
 );
