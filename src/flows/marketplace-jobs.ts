@@ -1,6 +1,6 @@
 import type { Deps } from '../app/deps.js';
 import { expireIntentions } from '../modules/buying/index.js';
-import { endListingsOfTicketsHook, releaseExpiredHolds } from '../modules/listings/index.js';
+import { endListingsOfTickets, releaseExpiredHolds } from '../modules/listings/index.js';
 import { releaseDuePayouts } from '../modules/payouts/index.js';
 import { onTicketsLeaveMarket } from '../modules/tickets/index.js';
 import { reconcileStuckPayments } from './resale-purchase.js';
@@ -24,8 +24,9 @@ export async function sweepMarketplace(deps: Pick<Deps, 'db' | 'clock' | 'queue'
 }
 
 export function registerMarketplaceJobs(deps: Deps): void {
-  // Tickets that leave the market (deleted, admitted, given away by PUT) end their listings, in the ticket's transaction.
-  onTicketsLeaveMarket(endListingsOfTicketsHook(deps));
+  // Tickets that leave the market (deleted, admitted, given away by PUT) end their listings, in the
+  // ticket's transaction. The same function each time: once per process, however many runtimes.
+  onTicketsLeaveMarket(endListingsOfTickets);
   deps.queue.register<{ tenantId: string; orderId: string }>(REFUND_JOB, (data) => refundOrder(deps, data.tenantId, data.orderId), { retryLimit: 20, retryDelaySeconds: 10 });
   deps.queue.register(MARKETPLACE_SWEEP_JOB, async () => {
     await sweepMarketplace(deps);

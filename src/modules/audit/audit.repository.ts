@@ -35,14 +35,3 @@ export async function recordAudit(ex: Executor, actor: Actor, entry: AuditEntry,
     })
     .execute();
 }
-
-export async function listAudit(ex: Executor, tenantId: string, entityType: string, entityId: string) {
-  return ex
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('entity_type', '=', entityType)
-    .where('entity_id', '=', entityId)
-    .orderBy('id')
-    .execute();
-}

@@ -1,1 +1,1 @@
-export { recordAudit, listAudit, type Actor, type AuditEntry } from './audit.repository.js';
+export { recordAudit, type Actor, type AuditEntry } from './audit.repository.js';

@@ -1,4 +1,4 @@
-import { withTx, type Tx } from '../../db/tx.js';
+import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -87,8 +87,4 @@ export async function cancelEventInTx(
     data: showId !== undefined ? { ...view!, showId } : view!,
   });
   return { event: view!, eventId: event.id, changed: true, cancelledShowIds: toCancel.map((s) => s.id), eventCancelled };
-}
-
-export async function cancelEvent(deps: EventDeps, actor: Actor, externalReferenceId: string, showId?: string): Promise<EventView> {
-  return withTx(deps.db, async (tx) => (await cancelEventInTx(tx, deps, actor, externalReferenceId, showId)).event);
 }

@@ -1,5 +1,5 @@
 export { createEvent, findShow, showSchedule, getEvent, getEventForTenant, listEvents, replaceEvent, type ShowRef } from './events.service.js';
-export { cancelEvent, cancelEventInTx, type CancellationOutcome } from './cancellation.service.js';
+export { cancelEventInTx, type CancellationOutcome } from './cancellation.service.js';
 export { upsertRules } from './rules.service.js';
 export { mostSpecificRule, type RuleScope, type ScopeTarget } from './rules.select.js';
 export type { EventRecord, RuleRecord, ShowRecord } from './events.mappers.js';

@@ -3,7 +3,6 @@ import { toMajor, toMinor } from '../../lib/money.js';
 import { parseEventDate } from './events.dates.js';
 
 export type RuleType = 'RESALE' | 'TRANSFER' | 'TICKET_SHIELD' | 'FEES';
-export const RULE_TYPES: readonly RuleType[] = ['RESALE', 'TRANSFER', 'TICKET_SHIELD', 'FEES'];
 
 /** RESALE as stored: money in minor units of the event currency, `opensAt` as sent (with the event zone's offset added when it had none). */
 export interface ResaleSettings {

@@ -2,7 +2,7 @@ export { createListing, changeListingPrice, findListingForTicket, getListingOfTi
 export {
   claimListingsForSale,
   endListingsOfShows,
-  endListingsOfTicketsHook,
+  endListingsOfTickets,
   releaseExpiredHolds,
   releaseListingsOf,
   refuseUnavailableListings,

@@ -166,11 +166,9 @@ export async function releaseListingsOf(tx: Tx, deps: ListingDeps, tenantId: str
 }
 
 /** The tickets module's hook: a LISTED ticket was deleted, admitted or given to someone else; its listing ends. */
-export function endListingsOfTicketsHook(deps: ListingDeps) {
-  return async (tx: Tx, actor: Actor, tenantId: string, ticketIds: readonly string[], reason: MarketExitReason, now: Date): Promise<void> => {
-    const open = await repo.lockOpenListingsOfTickets(tx, tenantId, ticketIds);
-    await terminateListingsInTx(tx, deps, { ...actor, tenantId }, open, reason, now);
-  };
+export async function endListingsOfTickets(tx: Tx, deps: ListingDeps, actor: Actor, tenantId: string, ticketIds: readonly string[], reason: MarketExitReason, now: Date): Promise<void> {
+  const open = await repo.lockOpenListingsOfTickets(tx, tenantId, ticketIds);
+  await terminateListingsInTx(tx, deps, { ...actor, tenantId }, open, reason, now);
 }
 
 /** Show or event cancellation: every open listing of the shows ends. */

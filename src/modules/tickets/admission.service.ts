@@ -126,7 +126,7 @@ async function admitScans(
       plan = await withSupersededCodes(tx, actor.tenantId, scans, tickets, plan);
       if (admitted.length > 0) {
         // The listings of tickets admitted from LISTED end here, in this transaction.
-        await ticketsLeftMarket(tx, actor, actor.tenantId, admitted.filter((a) => a.from === 'LISTED').map((a) => a.ticketId), 'TICKET_ADMITTED', now);
+        await ticketsLeftMarket(tx, deps, actor, actor.tenantId, admitted.filter((a) => a.from === 'LISTED').map((a) => a.ticketId), 'TICKET_ADMITTED', now);
         // One message for the whole call (a batch of 1,000 is one webhook, not 1,000).
         await audit(admitted, now);
         await emitWebhook(tx, deps, actor.tenantId, {

@@ -17,7 +17,7 @@ interface HookCall {
 
 // Registered once for the file's process; each test reads only its own tenant's calls.
 const hookCalls: HookCall[] = [];
-const recordingHook = async (_tx: unknown, _actor: Actor, tenantId: string, ticketIds: readonly string[], reason: MarketExitReason): Promise<void> => {
+const recordingHook = async (_tx: unknown, _deps: unknown, _actor: Actor, tenantId: string, ticketIds: readonly string[], reason: MarketExitReason): Promise<void> => {
   hookCalls.push({ tenantId, ticketIds: [...ticketIds], reason });
   await Promise.resolve();
 };

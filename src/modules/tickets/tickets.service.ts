@@ -138,7 +138,7 @@ async function writeChanges(tx: Tx, deps: TicketDeps, actor: Actor, row: TicketR
   }
   if (leavesMarket) {
     await recordTicketHistory(tx, actor.tenantId, row.ticket_id, 'UNLISTED', actor, { listingId: null, reason: 'OWNER_CHANGED' }, now);
-    await ticketsLeftMarket(tx, actor, actor.tenantId, [row.ticket_id], 'OWNER_CHANGED', now);
+    await ticketsLeftMarket(tx, deps, actor, actor.tenantId, [row.ticket_id], 'OWNER_CHANGED', now);
   }
   const others = Object.keys(patch).filter((k) => !['ticketId', 'buyer', 'ticketAccess'].includes(k));
   if (others.length > 0) await recordTicketHistory(tx, actor.tenantId, row.ticket_id, 'UPDATED', actor, { fields: others.sort() }, now);
@@ -215,7 +215,7 @@ export async function deleteTicket(deps: TicketDeps, actor: Actor, ticketId: str
       updated_at: now,
     });
     await recordTicketHistory(tx, actor.tenantId, ticketId, 'DELETED', actor, { previousStatus: row.status }, now);
-    if (row.status === 'LISTED') await ticketsLeftMarket(tx, actor, actor.tenantId, [ticketId], 'TICKET_DELETED', now);
+    if (row.status === 'LISTED') await ticketsLeftMarket(tx, deps, actor, actor.tenantId, [ticketId], 'TICKET_DELETED', now);
     const view = await viewOf(tx, updated);
     await recordAudit(tx, actor, { action: 'ticket.deleted', entityType: 'ticket', entityId: ticketId, before: { status: row.status }, after: { status: 'DELETED' } }, now);
     const { history: _h, ...data } = view;
