@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../app/deps.js';
 import { publicOriginAllowed } from '../../flows/public-origins.js';
-import { allowedMethods } from '../shared/edge.js';
-import { sendErrors } from '../shared/errors.js';
+import { answerOptions } from '../shared/options.js';
 
 const ALLOWED_HEADERS = 'content-type, idempotency-key, encore-strict, x-request-id';
 const EXPOSED_HEADERS = 'encore-ignored-fields, x-request-id';
@@ -39,19 +38,14 @@ export function publicCors(app: FastifyInstance, deps: Deps): void {
     if (origin) void reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSED_HEADERS);
   });
 
-  app.options('/*', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const methods = allowedMethods(app, path);
-    if (methods.length === 0) return sendErrors('purchaseIntents', request, reply, 404, [{ code: 'ROUTE_NOT_FOUND', message: `no route ${path}` }]);
-    void reply.header('allow', [...methods, 'OPTIONS'].join(', ')).header('vary', 'Origin');
+  answerOptions(app, 'purchaseIntents', async (request, reply, allowedMethods) => {
+    void reply.header('vary', 'Origin');
     const origin = await allowed(request);
-    if (origin) {
-      void reply
-        .header('access-control-allow-origin', origin)
-        .header('access-control-allow-methods', [...methods, 'OPTIONS'].join(', '))
-        .header('access-control-allow-headers', ALLOWED_HEADERS)
-        .header('access-control-max-age', MAX_AGE_SECONDS);
-    }
-    return reply.status(204).send();
+    if (!origin) return;
+    void reply
+      .header('access-control-allow-origin', origin)
+      .header('access-control-allow-methods', allowedMethods.join(', '))
+      .header('access-control-allow-headers', ALLOWED_HEADERS)
+      .header('access-control-max-age', MAX_AGE_SECONDS);
   });
 }
