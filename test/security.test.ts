@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buyOk, priced, sellerTenant, syncTickets } from '../src/modules/buying/buying.fixtures.js';
+import { buyOk, priced, sellerTenant, syncTickets } from '../src/modules/orders/orders.fixtures.js';
 import { listOk } from '../src/modules/listings/listings.fixtures.js';
 import { revokeKeyByPrefix } from '../src/modules/tenants/index.js';
 import { marketplaceClient, purchaseIntentClient, type CallOptions, type Dyn, type Method, type Reply } from './client.js';

@@ -12,7 +12,7 @@ import type { IdempotencyKeysTable } from '../modules/idempotency/idempotency.ta
 import type { AdmissionsTable, IngestionJobsTable, RateLimitWindowsTable, TicketHistoryTable, TicketsTable } from '../modules/tickets/tickets.tables.js';
 import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tables.js';
 import type { ListingTicketsTable, ListingsTable } from '../modules/listings/listings.tables.js';
-import type { BuyIntentionItemsTable, BuyIntentionsTable, OrderItemsTable, OrdersTable } from '../modules/buying/buying.tables.js';
+import type { BuyIntentionItemsTable, BuyIntentionsTable, OrderItemsTable, OrdersTable } from '../modules/orders/orders.tables.js';
 import type { PaymentsTable } from '../modules/payments/payments.tables.js';
 import type { PurchaseIntentStrategiesTable } from '../modules/purchase-intents/strategies.tables.js';
 import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from '../modules/purchase-intents/intents.tables.js';

@@ -1,7 +1,7 @@
 import type { Deps } from '../app/deps.js';
 import { withTx, type Tx } from '../db/tx.js';
 import type { Actor } from '../modules/audit/index.js';
-import { lockCompletedOrdersOfShows, lockOpenIntentionsOfShows, markOrderRefundPending, moveIntention } from '../modules/buying/index.js';
+import { lockCompletedOrdersOfShows, lockOpenIntentionsOfShows, markOrderRefundPending, moveIntention } from '../modules/orders/index.js';
 import { cancelEventInTx, type EventView } from '../modules/events/index.js';
 import { endListingsOfShows, releaseListingsOf } from '../modules/listings/index.js';
 import { cancelPayoutsOfOrders } from '../modules/payouts/index.js';

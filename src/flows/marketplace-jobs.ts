@@ -1,5 +1,5 @@
 import type { Deps } from '../app/deps.js';
-import { expireIntentions } from '../modules/buying/index.js';
+import { expireIntentions } from '../modules/orders/index.js';
 import { endListingsOfTickets, releaseExpiredHolds } from '../modules/listings/index.js';
 import { releaseDuePayouts } from '../modules/payouts/index.js';
 import { onTicketsLeaveMarket } from '../modules/tickets/index.js';

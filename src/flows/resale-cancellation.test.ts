@@ -18,7 +18,7 @@ import {
   payoutsOfOrder,
   syncTickets,
   webhookData,
-} from '../modules/buying/buying.fixtures.js';
+} from '../modules/orders/orders.fixtures.js';
 import { paymentProvider, startPayment } from '../modules/payments/index.js';
 import { confirmCharge } from './resale-purchase.js';
 import { refundOrder } from './resale-refund.js';

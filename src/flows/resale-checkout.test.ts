@@ -20,7 +20,7 @@ import {
   syncTickets,
   webhookData,
   webhooksOf,
-} from '../modules/buying/buying.fixtures.js';
+} from '../modules/orders/orders.fixtures.js';
 import { listOk } from '../modules/listings/listings.fixtures.js';
 import { refundOrder } from './resale-refund.js';
 

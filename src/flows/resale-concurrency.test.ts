@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useContext } from '../../test/harness.js';
-import { buy, buyOk, CARD, errorOf, intentionRow, listingRow, listSingles, MINUTE, newSeller, ordersOfIntention, pay, paymentsOfIntention, payoutsOfOrder, type Seller } from '../modules/buying/buying.fixtures.js';
+import { buy, buyOk, CARD, errorOf, intentionRow, listingRow, listSingles, MINUTE, newSeller, ordersOfIntention, pay, paymentsOfIntention, payoutsOfOrder, type Seller } from '../modules/orders/orders.fixtures.js';
 import type { TestContext } from '../../test/harness.js';
 import { sweepMarketplace } from './marketplace-jobs.js';
 

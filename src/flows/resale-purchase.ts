@@ -15,7 +15,7 @@ import {
   recordOrder,
   type IntentionRow,
   type PayResultView,
-} from '../modules/buying/index.js';
+} from '../modules/orders/index.js';
 import { showSchedule } from '../modules/events/index.js';
 import { claimListingsForSale, releaseListingsOf } from '../modules/listings/index.js';
 import { findPayment, findStuckPayments, latestPaymentOf, normalizeCardNumber, paymentProvider, recordChargeResult, startPayment, type ChargeResult, type PaymentRow } from '../modules/payments/index.js';

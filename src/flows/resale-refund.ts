@@ -1,7 +1,7 @@
 import type { Deps } from '../app/deps.js';
 import { withTx } from '../db/tx.js';
 import type { Actor } from '../modules/audit/index.js';
-import { findOrder, lockOrder, markOrderRefunded, viewOfOrder } from '../modules/buying/index.js';
+import { findOrder, lockOrder, markOrderRefunded, viewOfOrder } from '../modules/orders/index.js';
 import { findPayment, markRefunded, paymentProvider } from '../modules/payments/index.js';
 import { emitWebhook } from '../modules/webhooks/index.js';
 

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { BODY_LIMIT } from '../shared/body-limits.js';
 import type { Deps } from '../../app/deps.js';
 import { Ok, ErrorEnvelope, ok } from './envelope.js';
-import { getCheckout, IntentionParams, IntentionView, OrderView, PayBody, PayResultView, SecretQuery } from '../../modules/buying/index.js';
+import { getCheckout, IntentionParams, IntentionView, OrderView, PayBody, PayResultView, SecretQuery } from '../../modules/orders/index.js';
 import { payIntention } from '../../flows/resale-purchase.js';
 
 /**

@@ -4,7 +4,7 @@ import { answerOptions } from '../shared/options.js';
 import { installEdge } from '../shared/edge.js';
 import { admissionRoutes } from './admission.routes.js';
 import { authTokensRoutes } from './auth-tokens.routes.js';
-import { buyingRoutes } from './buying.routes.js';
+import { buyIntentionRoutes } from './buy-intentions.routes.js';
 import { checkoutRoutes } from './checkout.routes.js';
 import { eventsRoutes } from './events.routes.js';
 import { listingsRoutes } from './listings.routes.js';
@@ -27,7 +27,7 @@ export function marketplaceApi(deps: Deps): FastifyPluginAsync {
     await app.register(admissionRoutes(deps));
     await app.register(saleUrlRoutes(deps));
     await app.register(listingsRoutes(deps));
-    await app.register(buyingRoutes(deps));
+    await app.register(buyIntentionRoutes(deps));
     await app.register(checkoutRoutes(deps));
     await app.register(marketplaceUrlsRoutes(deps));
     await app.register(authTokensRoutes(deps));

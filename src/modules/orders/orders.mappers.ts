@@ -1,7 +1,7 @@
 import { toMajor } from '../../lib/money.js';
 import type { PaymentRow } from '../payments/index.js';
-import type { IntentionItemRow, IntentionRow, OrderItemRow, OrderRow } from './buying.repository.js';
-import type { IntentionView, OrderView, PayResultView } from './buying.schemas.js';
+import type { IntentionItemRow, IntentionRow, OrderItemRow, OrderRow } from './orders.repository.js';
+import type { IntentionView, OrderView, PayResultView } from './orders.schemas.js';
 
 export function intentionView(i: IntentionRow, items: readonly IntentionItemRow[], paymentUrl: string | null = null): IntentionView {
   const m = (minor: number) => toMajor(minor, i.currency);

@@ -24,7 +24,7 @@ import {
   syncTickets,
   webhookData,
   webhooksOf,
-} from '../../modules/buying/buying.fixtures.js';
+} from '../../modules/orders/orders.fixtures.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

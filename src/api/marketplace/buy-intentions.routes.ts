@@ -3,14 +3,14 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../app/deps.js';
 import { actorOf, authenticate, tenantOf } from '../shared/auth.js';
 import { Ok, errorResponses, ok } from './envelope.js';
-import { BuyIntentionBody, CheckoutUrlBody, CheckoutUrlQuery, IntentionParams, IntentionView, OrderView } from '../../modules/buying/index.js';
-import { createBuyIntention, createCheckoutUrl, getBuyIntention } from '../../modules/buying/index.js';
+import { BuyIntentionBody, CheckoutUrlBody, CheckoutUrlQuery, IntentionParams, IntentionView, OrderView } from '../../modules/orders/index.js';
+import { createBuyIntention, createCheckoutUrl, getBuyIntention } from '../../modules/orders/index.js';
 
 const HOLD =
   'The listings are held for the tenant’s hold time (10 minutes by default), all or none: a listing that is not ACTIVE, or that an unexpired hold ' +
   'holds, is 409 `LISTING_UNAVAILABLE` (naming the listings in `details.listingIds`) and nothing is reserved.';
 
-export function buyingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
+export function buyIntentionRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('onRequest', authenticate(deps));
 

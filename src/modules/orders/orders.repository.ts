@@ -1,13 +1,13 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor, Tx } from '../../db/tx.js';
-import type { BuyIntentionItemsTable, BuyIntentionsTable, IntentionStatus, OrderItemsTable, OrdersTable, OrderStatus } from './buying.tables.js';
+import type { BuyIntentionItemsTable, BuyIntentionsTable, IntentionStatus, OrderItemsTable, OrdersTable, OrderStatus } from './orders.tables.js';
 
 export type IntentionRow = Selectable<BuyIntentionsTable>;
 export type IntentionItemRow = Selectable<BuyIntentionItemsTable>;
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderItemRow = Selectable<OrderItemsTable>;
 
-export const buyingRepository = {
+export const ordersRepository = {
   /** The intention and its items in one statement (one round trip). */
   async insertIntention(tx: Tx, row: Insertable<BuyIntentionsTable>, items: Insertable<BuyIntentionItemsTable>[]): Promise<void> {
     await tx

@@ -5,16 +5,16 @@ import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { releaseListingsOf } from '../listings/index.js';
-import { orderView } from './buying.mappers.js';
-import { buyingRepository as repo, type IntentionItemRow, type IntentionRow, type OrderRow } from './buying.repository.js';
-import type { OrderView } from './buying.schemas.js';
-import { INTENTION_STATES, ORDER_STATES } from './buying.states.js';
-import type { IntentionStatus } from './buying.tables.js';
+import { orderView } from './orders.mappers.js';
+import { ordersRepository as repo, type IntentionItemRow, type IntentionRow, type OrderRow } from './orders.repository.js';
+import type { OrderView } from './orders.schemas.js';
+import { INTENTION_STATES, ORDER_STATES } from './orders.states.js';
+import type { IntentionStatus } from './orders.tables.js';
 
 /**
- * The buying side's writes that the purchase and cancellation flows (src/flows) compose: intention
+ * The writes of buy intentions and orders that the purchase and cancellation flows (src/flows) compose: intention
  * transitions, orders and their refunds. Each runs in the caller's transaction, guarded by the
- * state machines in buying.states.ts.
+ * state machines in orders.states.ts.
  */
 
 export async function lockIntention(tx: Tx, tenantId: string, id: string): Promise<IntentionRow> {

@@ -9,9 +9,9 @@ import { recordAudit, type Actor } from '../audit/index.js';
 import { issueOneTimeTokenInTx } from '../auth-tokens/index.js';
 import { refuseUnavailableListings, rememberHeld, reserveListings, type ListingForSale } from '../listings/index.js';
 import { getMarketSettings } from '../tenants/index.js';
-import { intentionView, orderView } from './buying.mappers.js';
-import { buyingRepository as repo, type IntentionItemRow, type IntentionRow } from './buying.repository.js';
-import type { IntentionView, OrderView } from './buying.schemas.js';
+import { intentionView, orderView } from './orders.mappers.js';
+import { ordersRepository as repo, type IntentionItemRow, type IntentionRow } from './orders.repository.js';
+import type { IntentionView, OrderView } from './orders.schemas.js';
 
 export type BuyingDeps = Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>;
 

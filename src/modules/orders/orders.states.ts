@@ -1,5 +1,5 @@
 import type { StateMachine } from '../../lib/state-machine.js';
-import type { IntentionStatus, OrderStatus } from './buying.tables.js';
+import type { IntentionStatus, OrderStatus } from './orders.tables.js';
 
 /**
  * A buy intention (a buyer's hold on listings). PAYING while the provider is asked; a declined card

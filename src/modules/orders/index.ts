@@ -1,0 +1,21 @@
+export { createBuyIntention, createCheckoutUrl, findIntentionBySecret, getBuyIntention, getCheckout, getOrderView } from './orders.service.js';
+export {
+  expireIntentions,
+  findOrder,
+  intentionItems,
+  linkOrderToIntention,
+  lockCompletedOrdersOfShows,
+  lockIntention,
+  lockOpenIntentionsOfShows,
+  lockOrder,
+  markOrderRefunded,
+  markOrderRefundPending,
+  moveIntention,
+  newOrderId,
+  recordOrder,
+  viewOfOrder,
+} from './orders.lifecycle.js';
+export { intentionView, orderView, paymentView } from './orders.mappers.js';
+export { IntentionParams, IntentionView, OrderView, PayBody, PayResultView, SecretQuery } from './orders.schemas.js';
+export type { IntentionRow, OrderRow } from './orders.repository.js';
+export { BuyIntentionBody, CheckoutUrlBody, CheckoutUrlQuery } from './orders.schemas.js';
