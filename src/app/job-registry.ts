@@ -1,10 +1,10 @@
 import type { Deps } from './deps.js';
 import { registerMarketplaceJobs } from '../flows/marketplace-jobs.js';
+import { registerTicketShieldJobs } from '../flows/ticket-shield.js';
 import { registerPurchaseIntentJobs } from '../modules/purchase-intents/index.js';
 import { registerAuthTokenJobs } from '../modules/auth-tokens/index.js';
 import { registerIdempotencyJobs } from '../modules/idempotency/index.js';
 import { registerRateLimitJobs } from '../modules/rate-limits/index.js';
-import { registerTicketShieldJobs } from '../modules/ticket-shield/index.js';
 import { registerIngestionJobs } from '../modules/tickets/index.js';
 import { registerWebhookJobs } from '../modules/webhooks/index.js';
 

@@ -2,13 +2,13 @@ import type { Deps } from '../app/deps.js';
 import { withTx } from '../db/tx.js';
 import type { Actor } from '../modules/audit/index.js';
 import { upsertRulesInTx, type RuleItemBody, type RuleView } from '../modules/events/index.js';
-import { applyShieldRulesInTx } from '../modules/ticket-shield/index.js';
 import { lockTicketWritersOfEvents } from '../modules/tickets/index.js';
+import { applyShieldRulesInTx } from './ticket-shield.js';
 
 /**
  * POST /v1/events/rules across modules in ONE transaction: the rules (events) and, when the batch
- * touches TICKET_SHIELD, the access status of the events' existing tickets (ticket-shield through
- * tickets) commit together.
+ * touches TICKET_SHIELD, the access status of the events' existing tickets (ticket-shield.ts) commit
+ * together.
  *
  * Lock order as in event cancellation: the events' ticket-writers lock (exclusive) first, then the
  * event rows (inside upsertRulesInTx), then ticket rows. Ticket writers hold the shared side while

@@ -6,7 +6,6 @@ export type { EventRecord, RuleRecord, ShowRecord } from './events.mappers.js';
 export { EventView, RuleView, ShowView } from './events.schemas.js';
 export type { FeesSettings, ResaleSettings, RuleType, TicketShieldSettings, TransferSettings } from './rules.settings.js';
 export { parseOffsetDateTime } from './events.dates.js';
-export { governingShield, hasShieldRules, shieldUnlockAt, type GoverningShield, type ShieldRule } from './rules.shield.js';
 export { upsertRulesInTx } from './rules.service.js';
 export type { RuleItemBody } from './rules.schemas.js';
 export { lockTicketOptionCapacity } from './capacity.repository.js';

@@ -1,16 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/tx.js';
 import { newId } from '../../lib/ids.js';
-
-export interface UnlockScope {
-  tenantId: string;
-  eventId: string;
-  showPk: string;
-  ticketOptionId: string | null;
-  priceTypeId: string | null;
-  ruleId: string | null;
-  unlockAt: Date;
-}
+import type { UnlockScope } from './ticket-shield.cells.js';
 
 export interface UnlockClaim {
   id: string;

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useContext } from '../../../test/harness.js';
 import { ingestTickets } from '../tickets/index.js';
-import { unlockDueShields } from './index.js';
+import { unlockDueShields } from '../../flows/ticket-shield.js';
 import { BEFORE, call, historyKinds, HOUR, openShop, shield, SOLO_STARTS, ticket, unlocked, webhooksOf } from './ticket-shield.fixtures.js';
 
 describe('TICKET_SHIELD', () => {

@@ -1,7 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import { withTx, type Tx } from '../../db/tx.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { AccessShield } from './access-shield.js';
+import { AccessShield } from './tickets.access.js';
 import { Catalogue, isIssue } from './tickets.catalogue.js';
 import { isTicketIssue, normalizeTicket, type NormalizedTicket } from './tickets.normalize.js';
 import { ticketsRepository as repo } from './tickets.repository.js';

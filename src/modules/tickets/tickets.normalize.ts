@@ -42,7 +42,7 @@ export interface NormalizedTicket {
   accessStatus: AccessStatus;
   /**
    * Set (and `accessStatus` forced to LOCKED) when a TICKET_SHIELD holds the code until then; not
-   * part of the content hash, which stays on what the integrator sent (see access-shield.ts).
+   * part of the content hash, which stays on what the integrator sent (see ticket-shield.write.ts).
    */
   accessUnlockAt: Date | null;
   primarySaleBuyerData: Record<string, string> | null;

@@ -5,7 +5,7 @@ import { canTransition, transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { findShow } from '../events/index.js';
 import { emitWebhook } from '../webhooks/index.js';
-import { AccessShield } from './access-shield.js';
+import { AccessShield } from './tickets.access.js';
 import { Catalogue, isIssue } from './tickets.catalogue.js';
 import { listTicketHistory, recordTicketHistory } from './tickets.history.js';
 import { ticketsLeftMarket } from './tickets.market-hooks.js';

@@ -1,10 +1,9 @@
-import type { RuleRecord, ShowRecord } from './events.mappers.js';
-import { mostSpecificRule } from './rules.select.js';
+import { mostSpecificRule, type RuleRecord, type ShowRecord } from '../events/index.js';
 
 /**
  * TICKET_SHIELD evaluation (SPEC §2): which shield governs a ticket and when it opens. Pure, so the
- * ingestion path can call it per ticket on rules it already loaded with the catalogue, and the
- * unlock job and rule changes agree with it by construction.
+ * write-time override (ticket-shield.write.ts) can call it per ticket on rules the batch already
+ * loaded with its catalogue, and the unlock sweep and rule changes agree with it by construction.
  */
 
 export type ShieldRule = Extract<RuleRecord, { ruleType: 'TICKET_SHIELD' }>;

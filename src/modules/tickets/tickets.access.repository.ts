@@ -1,32 +1,15 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/tx.js';
+import type { DueCell, ShieldCell } from '../ticket-shield/index.js';
 import { arrayLiteral } from './tickets.repository.js';
 
 /**
- * TICKET_SHIELD's writes to `tickets` (ADR 0009). A shield-locked ticket is one with
- * `access_unlock_at` set: its stored `access_status` is LOCKED whatever the integrator sent, and
- * the unlock job opens it once that time has passed. A ticket the integrator itself sent LOCKED
- * never has the column set, so the shield never opens a code the integrator closed.
+ * TICKET_SHIELD's writes to `tickets` (ADR 0009; the shield's decisions come from
+ * modules/ticket-shield). A shield-locked ticket is one with `access_unlock_at` set: its stored
+ * `access_status` is LOCKED whatever the integrator sent, and the unlock sweep opens it once that
+ * time has passed. A ticket the integrator itself sent LOCKED never has the column set, so the
+ * shield never opens a code the integrator closed.
  */
-
-/** A (show, ticket option, price type) cell of a show, with the shield's verdict for it. */
-export interface ShieldCell {
-  showPk: string;
-  ticketOptionId: string;
-  priceTypeId: string | null;
-  /** When the access opens. In the future: the cell is locked until then; otherwise it is due now. */
-  unlockAt: Date;
-}
-
-/** Due shield-locked tickets, one row per (tenant, show, option, price type, unlock time). */
-export interface DueCell {
-  tenantId: string;
-  showPk: string;
-  ticketOptionId: string;
-  priceTypeId: string | null;
-  unlockAt: Date;
-  count: number;
-}
 
 // Live tickets whose code the shield may hold; RESERVED ones are a purchase intent's and keep theirs.
 const LOCKABLE = ['VALID', 'LISTED'];
@@ -37,7 +20,7 @@ const cellsOf = (cells: readonly ShieldCell[]) => ({
   at: arrayLiteral(cells.map((c) => c.unlockAt.toISOString())),
 });
 
-export const accessShieldRepository = {
+export const accessRepository = {
   /**
    * Locks (or re-times) the live tickets of cells whose shield holds: UNLOCKED ones become LOCKED
    * until the cell's time, already shield-locked ones take the new time. Rows are locked in ticket id

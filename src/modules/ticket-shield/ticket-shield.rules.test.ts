@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleRecord } from './events.mappers.js';
-import { governingShield, hasShieldRules, shieldUnlockAt } from './rules.shield.js';
+import type { RuleRecord } from '../events/index.js';
+import { governingShield, hasShieldRules, shieldUnlockAt } from './ticket-shield.rules.js';
 
 const show = { showId: 's1', startsAt: new Date('2027-06-01T19:00:00Z') };
 const rule = (id: string, settings: { enabled: boolean; unlockHoursBeforeShow: number }, scope: Partial<Pick<RuleRecord, 'showId' | 'ticketOptionId' | 'priceTypeId'>> = {}): RuleRecord => ({
