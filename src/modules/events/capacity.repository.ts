@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/tx.js';
-import { eventsRepository } from './events.repository.js';
+import { setLockTimeout } from '../../db/locks.js';
 
 /**
  * Locks one ticket option of a show (`SELECT … FOR NO KEY UPDATE`) and returns its capacity (null =
@@ -16,7 +16,7 @@ export async function lockTicketOptionCapacity(
   showPk: string,
   ticketOptionId: string,
 ): Promise<{ capacity: number | null } | undefined> {
-  await eventsRepository.setLockTimeout(tx);
+  await setLockTimeout(tx);
   return tx
     .selectFrom('ticket_options')
     .select('capacity')

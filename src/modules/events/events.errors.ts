@@ -10,14 +10,11 @@ export function eventCancelled(externalReferenceId: string): AppError {
 }
 
 /**
- * A row lock not granted within the lock timeout means another request is changing the same event
- * right now: a retryable condition for the client, not a server fault.
+ * What a lock timeout on an event means (db/locks.ts): another request is changing the same event
+ * right now, a retryable condition for the client, not a server fault.
  */
-export function lockTimeoutToAppError(err: unknown): unknown {
-  if (pgErrorCode(err) === '55P03') {
-    return new AppError('SERVICE_UNAVAILABLE', 'the event is being changed by another request; retry shortly');
-  }
-  return err;
+export function eventBusy(): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', 'the event is being changed by another request; retry shortly');
 }
 
 /**

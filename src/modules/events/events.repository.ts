@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../db/tx.js';
 import type { EventsTable, PriceCombinationsTable, PriceTypesTable, ShowsTable, TicketOptionsTable } from './events.tables.js';
 
@@ -14,9 +14,6 @@ export interface EventTree {
   priceTypes: PriceTypeRow[];
   combinations: CombinationRow[];
 }
-
-/** How long a writer waits for another writer's event lock before giving up (then: 503, retry). */
-export const LOCK_TIMEOUT_MS = 5000;
 
 // Multi-row statements stay well below PostgreSQL's 65535 bind parameters.
 const CHUNK = 500;
@@ -34,10 +31,6 @@ export const eventsRepository = {
       .where('tenant_id', '=', tenantId)
       .where('external_reference_id', '=', externalReferenceId)
       .executeTakeFirst();
-  },
-
-  async setLockTimeout(ex: Executor, ms: number = LOCK_TIMEOUT_MS): Promise<void> {
-    await sql`SELECT set_config('lock_timeout', ${`${Math.trunc(ms)}ms`}, true)`.execute(ex);
   },
 
   /**

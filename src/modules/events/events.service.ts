@@ -1,4 +1,5 @@
 import type { Deps } from '../../app/deps.js';
+import { setLockTimeout, withLockTimeout } from '../../db/locks.js';
 import { pgConstraint, pgErrorCode, withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
@@ -6,7 +7,7 @@ import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { getTenant } from '../tenants/index.js';
 import { emitWebhook } from '../webhooks/index.js';
-import { eventCancelled, eventNotFound, lockTimeoutToAppError } from './events.errors.js';
+import { eventBusy, eventCancelled, eventNotFound } from './events.errors.js';
 import { toEventRecords, toEventViews, type EventRecord, type ShowRecord } from './events.mappers.js';
 import { eventsRepository as repo, type EventRow } from './events.repository.js';
 import { mergePut } from './events.put.js';
@@ -39,12 +40,10 @@ async function loadView(ex: Executor, tenantId: string, event: EventRow): Promis
  * upserts on one event run one after the other.
  */
 export async function lockEvents(tx: Tx, tenantId: string, externalReferenceIds: string[]): Promise<EventRow[]> {
-  try {
-    await repo.setLockTimeout(tx);
-    return await repo.lockEventsByRefs(tx, tenantId, [...new Set(externalReferenceIds)]);
-  } catch (err) {
-    throw lockTimeoutToAppError(err);
-  }
+  return withLockTimeout(async () => {
+    await setLockTimeout(tx);
+    return repo.lockEventsByRefs(tx, tenantId, [...new Set(externalReferenceIds)]);
+  }, eventBusy);
 }
 
 export async function lockEvent(tx: Tx, tenantId: string, externalReferenceId: string): Promise<EventRow> {
@@ -182,12 +181,10 @@ export async function getEventForTenant(
 ): Promise<EventRecord | undefined> {
   let row: EventRow | undefined;
   if (opts.lock) {
-    try {
-      await repo.setLockTimeout(ex);
-      [row] = await repo.lockEventsByRefs(ex, tenantId, [externalReferenceId]);
-    } catch (err) {
-      throw lockTimeoutToAppError(err);
-    }
+    [row] = await withLockTimeout(async () => {
+      await setLockTimeout(ex);
+      return repo.lockEventsByRefs(ex, tenantId, [externalReferenceId]);
+    }, eventBusy);
   } else {
     row = await repo.findEventByRef(ex, tenantId, externalReferenceId);
   }

@@ -1,4 +1,5 @@
-import { pgErrorCode, type Tx } from '../../db/tx.js';
+import { inLockOrder, withLockTimeout } from '../../db/locks.js';
+import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { newId } from '../../lib/ids.js';
 import { toMinor } from '../../lib/money.js';
@@ -34,16 +35,13 @@ export function storeItem(item: CartItemBody | CreateIntentBody['tickets'][numbe
  * snapshot taken after the previous holder committed, so parallel intents never overshoot.
  */
 export async function checkAvailability(tx: Tx, tenantId: string, showPk: string, wanted: Map<string, { amount: number; index: number }>, now: Date): Promise<void> {
-  for (const optionId of [...wanted.keys()].sort()) {
+  for (const optionId of inLockOrder(wanted.keys())) {
     const { amount, index } = wanted.get(optionId)!;
-    let locked: { capacity: number | null } | undefined;
-    try {
-      locked = await lockTicketOptionCapacity(tx, tenantId, showPk, optionId);
-    } catch (err) {
-      // Waited past the lock timeout behind other reservations of this option: a retryable 503, not a 500.
-      if (pgErrorCode(err) === '55P03') throw new AppError('SERVICE_UNAVAILABLE', `ticket type ${optionId} is busy with other reservations; retry shortly`);
-      throw err;
-    }
+    // Waited past the lock timeout behind other reservations of this option: a retryable 503, not a 500.
+    const locked = await withLockTimeout(
+      () => lockTicketOptionCapacity(tx, tenantId, showPk, optionId),
+      () => new AppError('SERVICE_UNAVAILABLE', `ticket type ${optionId} is busy with other reservations; retry shortly`),
+    );
     if (!locked || locked.capacity === null) continue;
     const issued = await countLiveTicketsOfOption(tx, tenantId, showPk, optionId);
     const held = await repo.sumOpenReservations(tx, tenantId, showPk, optionId, now);

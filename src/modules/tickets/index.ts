@@ -5,11 +5,10 @@ export { createIngestionJob, getJob, registerIngestionJobs, runIngestion, INGEST
 export { importTickets, type ImportProgress, type ImportSummary } from './import.service.js';
 export { deleteTicket, getTicket, updateTicket } from './tickets.service.js';
 export { TICKET_STATES } from './tickets.states.js';
-export { findOrderTicketRefs, findTicketRef, type TicketRef } from './tickets.lookup.js';
+export { countLiveTicketsOfOption, findOrderTicketRefs, findTicketRef, type TicketRef } from './tickets.lookup.js';
 export { findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted, transferResoldTickets, type ResaleTicket } from './tickets.resale.js';
 export { marketExitHookCount, onTicketsLeaveMarket, type MarketExitDeps, type MarketExitHook, type MarketExitReason } from './tickets.market-hooks.js';
 export { findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets } from './tickets.access.js';
-export { countLiveTicketsOfOption } from './tickets.capacity.js';
 export { invalidateTicketsOfIntent, issueTicketsForIntent, lockIssuedTicketsOfIntent, validateTicketsOfIntent, type IntentTicketLine, type IssueForIntent } from './tickets.issue.js';
 export { admitBatch, admitTicket } from './admission.service.js';
 export { salePublicUrl } from './sale-url.service.js';

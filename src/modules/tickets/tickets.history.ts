@@ -1,12 +1,11 @@
-import type { Insertable } from 'kysely';
 import type { Executor } from '../../db/tx.js';
 import type { Actor } from '../audit/index.js';
-import type { TicketHistoryTable } from './tickets.tables.js';
+import { ticketHistoryRepository as repo } from './history.repository.js';
 
 /**
  * A ticket's history: what happened to it, in order (`seq`), with who did it. The history is part of
  * the ticket (GET /v1/tickets/:ticketId shows it), so rows are written in the same transaction as the
- * change they describe. This file is the history table's repository.
+ * change they describe.
  */
 export type TicketHistoryKind =
   | 'CREATED'
@@ -44,10 +43,7 @@ export async function recordTicketHistory(
   data: unknown,
   at: Date,
 ): Promise<void> {
-  await ex
-    .insertInto('ticket_history')
-    .values({ tenant_id: tenantId, ticket_id: ticketId, kind, actor: label(actor), data: JSON.stringify(data ?? {}), at })
-    .execute();
+  await repo.insert(ex, { tenant_id: tenantId, ticket_id: ticketId, kind, actor: label(actor), data: JSON.stringify(data ?? {}), at });
 }
 
 /** Many history rows in one multi-row INSERT (bulk ingestion, batch admission). */
@@ -55,26 +51,12 @@ export async function recordTicketHistoryMany(
   ex: Executor,
   rows: { tenantId: string; ticketId: string; kind: TicketHistoryKind; actor: Actor | string; data: unknown; at: Date }[],
 ): Promise<void> {
-  // 6 parameters a row: 5000 rows stay far below PostgreSQL's 65535 bind parameters.
-  for (let i = 0; i < rows.length; i += 5000) {
-    const part: Insertable<TicketHistoryTable>[] = rows.slice(i, i + 5000).map((r) => ({
-      tenant_id: r.tenantId,
-      ticket_id: r.ticketId,
-      kind: r.kind,
-      actor: label(r.actor),
-      data: JSON.stringify(r.data ?? {}),
-      at: r.at,
-    }));
-    await ex.insertInto('ticket_history').values(part).execute();
-  }
+  await repo.insertMany(
+    ex,
+    rows.map((r) => ({ tenant_id: r.tenantId, ticket_id: r.ticketId, kind: r.kind, actor: label(r.actor), data: JSON.stringify(r.data ?? {}), at: r.at })),
+  );
 }
 
 export async function listTicketHistory(ex: Executor, tenantId: string, ticketId: string): Promise<TicketHistoryEntry[]> {
-  return ex
-    .selectFrom('ticket_history')
-    .select(['seq', 'at', 'kind', 'actor', 'data'])
-    .where('tenant_id', '=', tenantId)
-    .where('ticket_id', '=', ticketId)
-    .orderBy('seq')
-    .execute();
+  return repo.list(ex, tenantId, ticketId);
 }

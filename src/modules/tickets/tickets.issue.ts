@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/tx.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { issueRepository } from './issue.repository.js';
 import { recordTicketHistoryMany } from './tickets.history.js';
 import { ticketsRepository as repo } from './tickets.repository.js';
 import { TICKET_STATES } from './tickets.states.js';
@@ -73,7 +74,7 @@ export async function issueTicketsForIntent(tx: Tx, actor: Actor, input: IssueFo
     }
   }
   if (rows.length === 0) return [];
-  for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('tickets').values(rows.slice(i, i + 1000)).execute();
+  await issueRepository.insertTickets(tx, rows);
   const ids = rows.map((r) => r.ticket_id);
   await recordTicketHistoryMany(
     tx,
@@ -93,20 +94,12 @@ export async function invalidateTicketsOfIntent(tx: Tx, actor: Actor, intentId: 
   let changed = 0;
   for (const [from, to] of [['RESERVED', 'INVALID'], ['VALID', 'CANCELLED']] as const) {
     if (!TICKET_STATES[from].includes(to)) continue;
-    let q = tx
-      .updateTable('tickets')
-      .set({ status: to, status_reason: reason, updated_at: at })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('order_id', '=', intentId)
-      .where('ticket_id', 'like', `${intentId}-%`)
-      .where('status', '=', from);
     // Some of the intent's tickets (PATCH items with $invalidateTicketRanges), or all of them.
-    if (only !== undefined) q = q.where('ticket_id', 'in', only);
-    const rows = await q.returning('ticket_id').execute();
-    changed += rows.length;
+    const ids = await issueRepository.changeStatusOfIntent(tx, { tenantId: actor.tenantId, intentId, from, to, set: { status_reason: reason }, at, ...(only !== undefined ? { only } : {}) });
+    changed += ids.length;
     await recordTicketHistoryMany(
       tx,
-      rows.map((r) => ({ tenantId: actor.tenantId, ticketId: r.ticket_id, kind: 'CANCELLED' as const, actor, data: { purchaseIntentId: intentId, status: to, reason }, at })),
+      ids.map((ticketId) => ({ tenantId: actor.tenantId, ticketId, kind: 'CANCELLED' as const, actor, data: { purchaseIntentId: intentId, status: to, reason }, at })),
     );
   }
   return changed;
@@ -118,32 +111,24 @@ export async function invalidateTicketsOfIntent(tx: Tx, actor: Actor, intentId: 
  */
 export async function validateTicketsOfIntent(tx: Tx, actor: Actor, intentId: string, at: Date): Promise<number> {
   if (!TICKET_STATES.RESERVED.includes('VALID')) return 0;
-  const rows = await tx
-    .updateTable('tickets')
-    .set({ status: 'VALID', status_reason: null, access_status: 'UNLOCKED', updated_at: at })
-    .where('tenant_id', '=', actor.tenantId)
-    .where('order_id', '=', intentId)
-    .where('ticket_id', 'like', `${intentId}-%`)
-    .where('status', '=', 'RESERVED')
-    .returning('ticket_id')
-    .execute();
+  const ids = await issueRepository.changeStatusOfIntent(tx, {
+    tenantId: actor.tenantId,
+    intentId,
+    from: 'RESERVED',
+    to: 'VALID',
+    set: { status_reason: null, access_status: 'UNLOCKED' },
+    at,
+  });
   await recordTicketHistoryMany(
     tx,
-    rows.map((r) => ({ tenantId: actor.tenantId, ticketId: r.ticket_id, kind: 'UPDATED' as const, actor, data: { purchaseIntentId: intentId, status: 'VALID', reason: 'purchaseIntent.completed' }, at })),
+    ids.map((ticketId) => ({ tenantId: actor.tenantId, ticketId, kind: 'UPDATED' as const, actor, data: { purchaseIntentId: intentId, status: 'VALID', reason: 'purchaseIntent.completed' }, at })),
   );
-  return rows.length;
+  return ids.length;
 }
 
 /** The tickets issued for an intent, row-locked, in issue order (`${intentId}-1`, `-2`, …). */
 export async function lockIssuedTicketsOfIntent(tx: Tx, tenantId: string, intentId: string): Promise<{ ticket_id: string; ticket_option_id: string; status: string; price_minor: number | null }[]> {
-  const rows = await tx
-    .selectFrom('tickets')
-    .select(['ticket_id', 'ticket_option_id', 'status', 'price_minor'])
-    .where('tenant_id', '=', tenantId)
-    .where('order_id', '=', intentId)
-    .where('ticket_id', 'like', `${intentId}-%`)
-    .forUpdate()
-    .execute();
+  const rows = await issueRepository.lockOfIntent(tx, tenantId, intentId);
   const n = (t: { ticket_id: string }): number => Number(t.ticket_id.slice(intentId.length + 1));
   return rows.sort((a, b) => n(a) - n(b));
 }

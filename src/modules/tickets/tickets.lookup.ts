@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/tx.js';
+import { ticketsRepository as repo, type TicketRefRow } from './tickets.repository.js';
 
 /** Where a ticket sits in the catalogue: what other modules (URL endpoints, listings) need of it. */
 export interface TicketRef {
@@ -14,27 +15,25 @@ export interface TicketRef {
 // PostgreSQL text cannot hold NUL: such an id names no ticket (and would be a 22021 error).
 const hasNul = (s: string) => s.includes('\u0000');
 
+const toRef = (r: TicketRefRow): TicketRef => ({ ticketId: r.ticket_id, eventId: r.event_id, showPk: r.show_pk, ticketOptionId: r.ticket_option_id, orderId: r.order_id });
+
 /** One ticket of the tenant, any state; undefined when it has none by that id. */
 export async function findTicketRef(ex: Executor, tenantId: string, ticketId: string): Promise<TicketRef | undefined> {
   if (hasNul(ticketId)) return undefined;
-  const row = await ex
-    .selectFrom('tickets')
-    .select(['ticket_id', 'event_id', 'show_pk', 'ticket_option_id', 'order_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('ticket_id', '=', ticketId)
-    .executeTakeFirst();
-  return row && { ticketId: row.ticket_id, eventId: row.event_id, showPk: row.show_pk, ticketOptionId: row.ticket_option_id, orderId: row.order_id };
+  const row = await repo.findRef(ex, tenantId, ticketId);
+  return row && toRef(row);
 }
 
 /** The tickets of one primary-sale order (`order_id`), in ticketId order; empty when there is none. */
 export async function findOrderTicketRefs(ex: Executor, tenantId: string, orderId: string): Promise<TicketRef[]> {
   if (hasNul(orderId)) return [];
-  const rows = await ex
-    .selectFrom('tickets')
-    .select(['ticket_id', 'event_id', 'show_pk', 'ticket_option_id', 'order_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('order_id', '=', orderId)
-    .orderBy('ticket_id')
-    .execute();
-  return rows.map((r) => ({ ticketId: r.ticket_id, eventId: r.event_id, showPk: r.show_pk, ticketOptionId: r.ticket_option_id, orderId: r.order_id }));
+  return (await repo.refsOfOrder(ex, tenantId, orderId)).map(toRef);
+}
+
+/**
+ * Tickets of one ticket option in one show that still take a place: everything but CANCELLED,
+ * DELETED and INVALID (a RESERVED ticket of a purchase intent holds its place until the intent dies).
+ */
+export async function countLiveTicketsOfOption(ex: Executor, tenantId: string, showPk: string, ticketOptionId: string): Promise<number> {
+  return repo.countOfOptionExcept(ex, tenantId, showPk, ticketOptionId, ['CANCELLED', 'DELETED', 'INVALID']);
 }

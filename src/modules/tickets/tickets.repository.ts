@@ -59,6 +59,10 @@ function columnsOf(tickets: NormalizedTicket[]): string[] {
   ];
 }
 
+/** Where a ticket sits in the catalogue (tickets.lookup.ts). */
+const REF_COLUMNS = ['ticket_id', 'event_id', 'show_pk', 'ticket_option_id', 'order_id'] as const;
+export type TicketRefRow = Pick<TicketRow, (typeof REF_COLUMNS)[number]>;
+
 /** Tickets per INSERT statement: arrays have no bind-parameter limit, only the statement size bounds it. */
 export const INSERT_CHUNK = 5000;
 
@@ -187,5 +191,27 @@ export const ticketsRepository = {
 
   async findAdmission(ex: Executor, tenantId: string, ticketId: string): Promise<AdmissionRow | undefined> {
     return ex.selectFrom('admissions').selectAll().where('tenant_id', '=', tenantId).where('ticket_id', '=', ticketId).executeTakeFirst();
+  },
+
+  async findRef(ex: Executor, tenantId: string, ticketId: string): Promise<TicketRefRow | undefined> {
+    return ex.selectFrom('tickets').select(REF_COLUMNS).where('tenant_id', '=', tenantId).where('ticket_id', '=', ticketId).executeTakeFirst();
+  },
+
+  /** In ticket_id order. */
+  async refsOfOrder(ex: Executor, tenantId: string, orderId: string): Promise<TicketRefRow[]> {
+    return ex.selectFrom('tickets').select(REF_COLUMNS).where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('ticket_id').execute();
+  },
+
+  /** Tickets of the option in the show whose status is not one of `gone`. */
+  async countOfOptionExcept(ex: Executor, tenantId: string, showPk: string, ticketOptionId: string, gone: readonly TicketStatus[]): Promise<number> {
+    const row = await ex
+      .selectFrom('tickets')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('show_pk', '=', showPk)
+      .where('ticket_option_id', '=', ticketOptionId)
+      .where('status', 'not in', gone)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   },
 };

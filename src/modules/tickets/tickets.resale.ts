@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { inLockOrder, setLockTimeout } from '../../db/locks.js';
 import type { Executor, Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { transition } from '../../lib/state-machine.js';
 import type { Actor } from '../audit/index.js';
 import { recordTicketHistoryMany } from './tickets.history.js';
+import { resaleRepository as repo, type ResaleRow } from './resale.repository.js';
 import { TICKET_STATES } from './tickets.states.js';
 import type { TicketStatus } from './tickets.tables.js';
 
@@ -29,39 +30,6 @@ export interface ResaleTicket {
   accessReissuePending: boolean;
 }
 
-/** Same wait as the events module's locks: a writer stuck behind a lock fails fast (55P03) instead of piling up. */
-const LOCK_TIMEOUT_MS = 5000;
-
-const COLUMNS = [
-  'ticket_id',
-  'event_id',
-  'show_pk',
-  'ticket_option_id',
-  'price_type_id',
-  'status',
-  'buyer_email',
-  'price_minor',
-  'currency',
-  'order_id',
-  'props',
-  'access_reissue_pending',
-] as const;
-
-interface ResaleRow {
-  ticket_id: string;
-  event_id: string;
-  show_pk: string;
-  ticket_option_id: string;
-  price_type_id: string | null;
-  status: TicketStatus;
-  buyer_email: string | null;
-  price_minor: number | null;
-  currency: string;
-  order_id: string | null;
-  props: unknown;
-  access_reissue_pending: boolean;
-}
-
 const ticketNotFound = (ticketId: string): AppError => new AppError('TICKET_NOT_FOUND', `ticket ${ticketId} does not exist`);
 
 // PostgreSQL text cannot hold NUL: such an id names no ticket (and would be a 22021 error).
@@ -69,7 +37,7 @@ const storable = (id: string): boolean => !id.includes('\u0000');
 
 /** Distinct, storable, sorted: the lock order every writer of several tickets follows. */
 function idsOf(ticketIds: readonly string[]): string[] {
-  return [...new Set(ticketIds)].filter(storable).sort();
+  return inLockOrder(ticketIds).filter(storable);
 }
 
 function seatOf(props: unknown): ResaleTicket['seat'] {
@@ -109,29 +77,15 @@ function toResale(r: ResaleRow): ResaleTicket {
 export async function lockTicketsForResale(tx: Tx, tenantId: string, ticketIds: readonly string[]): Promise<ResaleTicket[]> {
   const ids = idsOf(ticketIds);
   if (ids.length === 0) return [];
-  await sql`SELECT set_config('lock_timeout', ${`${LOCK_TIMEOUT_MS}ms`}, true)`.execute(tx);
-  const rows = await tx
-    .selectFrom('tickets')
-    .select(COLUMNS)
-    .where('tenant_id', '=', tenantId)
-    .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
-    .orderBy('ticket_id')
-    .forUpdate()
-    .execute();
-  return rows.map(toResale);
+  // A writer stuck behind another fails fast (lock timeout) instead of piling up.
+  await setLockTimeout(tx);
+  return (await repo.lockForResale(tx, tenantId, ids)).map(toResale);
 }
 
 /** The tickets of an integrator order (`order_id`), without locks, in ticket_id order. */
 export async function findTicketsOfOrder(ex: Executor, tenantId: string, orderId: string): Promise<ResaleTicket[]> {
   if (!storable(orderId)) return [];
-  const rows = await ex
-    .selectFrom('tickets')
-    .select(COLUMNS)
-    .where('tenant_id', '=', tenantId)
-    .where('order_id', '=', orderId)
-    .orderBy('ticket_id')
-    .execute();
-  return rows.map(toResale);
+  return (await repo.findOfOrder(ex, tenantId, orderId)).map(toResale);
 }
 
 /**
@@ -142,29 +96,14 @@ export async function markTicketsListed(tx: Tx, actor: Actor, tenantId: string, 
   const requested = [...new Set(ticketIds)].sort();
   if (requested.length === 0) return;
   const ids = requested.filter(storable);
-  const rows =
-    ids.length === 0
-      ? []
-      : await tx
-          .selectFrom('tickets')
-          .select(['ticket_id', 'status'])
-          .where('tenant_id', '=', tenantId)
-          .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
-          .orderBy('ticket_id')
-          .forUpdate()
-          .execute();
+  const rows = ids.length === 0 ? [] : await repo.lockStatuses(tx, tenantId, ids);
   const found = new Map(rows.map((r) => [r.ticket_id, r.status]));
   for (const id of requested) {
     const status = found.get(id);
     if (status === undefined) throw ticketNotFound(id);
     transition(TICKET_STATES, `ticket ${id}`, status, 'LISTED');
   }
-  await tx
-    .updateTable('tickets')
-    .set({ status: 'LISTED', updated_at: now })
-    .where('tenant_id', '=', tenantId)
-    .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
-    .execute();
+  await repo.setStatus(tx, tenantId, ids, 'LISTED', now);
   await recordTicketHistoryMany(
     tx,
     ids.map((ticketId) => ({ tenantId, ticketId, kind: 'LISTED' as const, actor, data: { listingId }, at: now })),
@@ -184,19 +123,11 @@ export async function markTicketsUnlisted(
   const ids = idsOf(ticketIds);
   if (ids.length === 0) return;
   const to = transition(TICKET_STATES, 'a listed ticket', 'LISTED', 'VALID');
-  const rows = await tx
-    .updateTable('tickets')
-    .set({ status: to, updated_at: now })
-    .where('tenant_id', '=', tenantId)
-    .where('ticket_id', '=', (eb) => eb.fn.any(eb.val(ids)))
-    .where('status', '=', 'LISTED')
-    .returning('ticket_id')
-    .execute();
-  if (rows.length === 0) return;
+  const unlisted = await repo.changeStatus(tx, tenantId, ids, 'LISTED', to, now);
+  if (unlisted.length === 0) return;
   await recordTicketHistoryMany(
     tx,
-    rows
-      .map((r) => r.ticket_id)
+    unlisted
       .sort()
       .map((ticketId) => ({ tenantId, ticketId, kind: 'UNLISTED' as const, actor, data: { listingId, reason }, at: now })),
   );
@@ -226,38 +157,13 @@ export async function transferResoldTickets(
   const requested = [...new Set(input.ticketIds)].sort();
   if (requested.length === 0) return [];
   const newOwnerEmail = input.buyerEmail.toLowerCase();
-  // The old owner is read in the same statement (a FOR UPDATE sub-select joined to the UPDATE), so the
-  // RETURNING can give both; only tickets in RESOLD_FROM are touched.
-  const { rows } = await sql<{ ticket_id: string; previous_owner_email: string | null }>`
-    WITH prev AS (
-      SELECT ticket_id, buyer_email, access_locator FROM tickets
-      WHERE tenant_id = ${tenantId} AND ticket_id = ANY(${ids}::text[]) AND status = ANY(${[...RESOLD_FROM]}::text[])
-      ORDER BY ticket_id
-      FOR UPDATE
-    )
-    UPDATE tickets t SET
-      status = 'VALID',
-      buyer = ${JSON.stringify({ email: input.buyerEmail })}::jsonb,
-      buyer_email = ${newOwnerEmail}::text,
-      access_reissue_pending = true,
-      access_status = 'LOCKED',
-      superseded_locators = CASE
-        WHEN prev.access_locator = '' OR prev.access_locator = ANY(t.superseded_locators) THEN t.superseded_locators
-        ELSE array_append(t.superseded_locators, prev.access_locator)
-      END,
-      access_locator = '',
-      access_version = t.access_version + 1,
-      updated_at = ${now}::timestamptz
-    FROM prev
-    WHERE t.tenant_id = ${tenantId} AND t.ticket_id = prev.ticket_id
-    RETURNING t.ticket_id, prev.buyer_email AS previous_owner_email`.execute(tx);
+  // Only tickets in RESOLD_FROM are touched; the old owner comes back from the same statement.
+  const rows = await repo.transferToBuyer(tx, { tenantId, ids, from: [...RESOLD_FROM], buyerEmail: input.buyerEmail, newOwnerEmail, now });
   if (rows.length !== requested.length) {
     // Rolled back by the throw: report the first ticket that could not be sold.
     const done = new Set(rows.map((r) => r.ticket_id));
     const failed = requested.find((id) => !done.has(id))!;
-    const row = storable(failed)
-      ? await tx.selectFrom('tickets').select('status').where('tenant_id', '=', tenantId).where('ticket_id', '=', failed).executeTakeFirst()
-      : undefined;
+    const row = storable(failed) ? await repo.findStatus(tx, tenantId, failed) : undefined;
     if (!row) throw ticketNotFound(failed);
     throw new AppError('INVALID_STATE_TRANSITION', `ticket ${failed} is ${row.status} and cannot be resold`, {
       details: { ticketId: failed, from: row.status, to: 'VALID' },
