@@ -4,7 +4,7 @@ import type { Deps } from '../../app/deps.js';
 import { authenticate, tenantOf } from '../shared/auth.js';
 import { Ok, errorResponses, ok } from './envelope.js';
 import { SalePublicUrlQuery } from './sale-url.schemas.js';
-import { salePublicUrl } from '../../modules/tickets/index.js';
+import { salePublicUrl } from '../../flows/marketplace-urls.js';
 
 export function saleUrlRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -3,7 +3,7 @@ import type { Deps } from '../../app/deps.js';
 import { actorOf, authenticate } from '../shared/auth.js';
 import { Ok, errorResponses, ok } from './envelope.js';
 import { BuyingFlowQuery, SellDetailsQuery, SellOrderQuery, SellTicketQuery, UrlData, commonOf } from './urls.schemas.js';
-import { buyingFlowUrl, sellDetailsUrl, sellOrderUrl, sellTicketUrl } from '../../modules/marketplace-urls/index.js';
+import { buyingFlowUrl, sellDetailsUrl, sellOrderUrl, sellTicketUrl } from '../../flows/marketplace-urls.js';
 
 // Said once for the four endpoints (the rules live in lib/urls.ts and ADR 0008).
 const COMMON =

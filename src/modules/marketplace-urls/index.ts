@@ -1,1 +1,15 @@
-export { buyingFlowUrl, sellDetailsUrl, sellOrderUrl, sellTicketUrl, type LoginTrust, type UrlCommon } from './marketplace-urls.service.js';
+export {
+  checkLoginTrust,
+  checkoutPage,
+  hostedPageUrl,
+  listingPage,
+  LOGIN_TRUST_FIELDS,
+  sellOrderPage,
+  sellTicketPage,
+  showPage,
+  ticketSalePage,
+  type HostedPage,
+  type LoginTrust,
+  type PageUrlParams,
+  type UrlCommon,
+} from './marketplace-urls.pages.js';

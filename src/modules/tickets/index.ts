@@ -11,6 +11,5 @@ export { marketExitHookCount, onTicketsLeaveMarket, type MarketExitDeps, type Ma
 export { findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets } from './tickets.access.js';
 export { invalidateTicketsOfIntent, issueTicketsForIntent, lockIssuedTicketsOfIntent, validateTicketsOfIntent, type IntentTicketLine, type IssueForIntent } from './tickets.issue.js';
 export { admitBatch, admitTicket } from './admission.service.js';
-export { salePublicUrl } from './sale-url.service.js';
 export { AsyncTicketsBody, JobAccepted, JobParams, JobView, MAX_ASYNC_BATCH, MAX_SYNC_BATCH, SyncTicketsBody, TicketParams, TicketPatchBody, TicketResult, TicketView } from './tickets.schemas.js';
 export { firstStringIssueInBatch } from './tickets.validate.js';
