@@ -12,6 +12,7 @@ import { purchaseIntentsApi } from '../api/purchase-intents/index.js';
 import { errorHandlerFor, familyOfPath, frameworkError, sendErrors } from '../api/shared/errors.js';
 import { registerIdempotency } from '../api/shared/idempotency.js';
 import { limitRequestTime } from '../api/shared/request-timeout.js';
+import { pingDatabase } from '../db/kysely.js';
 import type { Deps } from './deps.js';
 
 export type App = FastifyInstance;
@@ -118,7 +119,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 
   app.get('/health', { schema: { tags: ['System'], summary: 'Liveness and database check', security: [] } }, async () => {
-    await deps.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+    await pingDatabase(deps.db);
     return { status: 'ok' };
   });
 

@@ -1,6 +1,4 @@
-import { sql } from 'kysely';
-import { withTx } from '../db/tx.js';
-import { countTenants, createTenantInTx } from '../modules/tenants/index.js';
+import { createTenantIfNone } from '../modules/tenants/index.js';
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
@@ -58,12 +56,7 @@ export async function serve(config: Config, print: Print = (l) => process.stdout
 async function greetFirstStart(deps: Deps, config: Config): Promise<string[]> {
   const lines: string[] = [];
   const print = (line: string): void => void lines.push(line);
-  const created = await withTx(deps.db, async (tx) => {
-    // Several processes may start at once on one database: one of them creates the demo tenant.
-    await sql`SELECT pg_advisory_xact_lock(hashtext('encore-demo-tenant'))`.execute(tx);
-    if ((await countTenants({ db: tx })) > 0) return undefined;
-    return createTenantInTx(tx, deps, { name: 'demo', returnOrigins: [config.publicUrl] });
-  });
+  const created = await createTenantIfNone(deps, { name: 'demo', returnOrigins: [config.publicUrl] });
   if (!created) return lines;
   const body = JSON.stringify(DEMO_EVENT);
   print('');

@@ -14,6 +14,11 @@ export function createPool(settings: PoolSettings): pg.Pool {
   return pool;
 }
 
+/** One round trip: proves the pool reaches the server (the /health check). */
+export async function pingDatabase(db: Kysely<DB>): Promise<void> {
+  await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+}
+
 export function createDb(pool: pg.Pool): Kysely<DB> {
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -41,6 +41,14 @@ export async function withLockTimeout<T>(fn: () => Promise<T>, toError: () => Er
 }
 
 /**
+ * A lock on `key` (any string naming a one-off critical section) until the transaction ends. For
+ * work that has no row to lock yet, like creating the first row of a table exactly once.
+ */
+export async function lockAdvisory(ex: Executor, key: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`.execute(ex);
+}
+
+/**
  * Code-point order, which is also PostgreSQL's order under the C collation (an order computed here
  * agrees with an `ORDER BY` there). Array.prototype.sort compares UTF-16 code units instead, which
  * differs once a surrogate pair (U+10000 and up) meets a character from U+E000 to U+FFFF: at the

@@ -1,7 +1,7 @@
 export {
   authenticateKey,
-  countTenants,
   createKey,
+  createTenantIfNone,
   createTenantInTx,
   getTenant,
   getMarketSettings,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
+import { lockAdvisory } from '../../db/locks.js';
 import { withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
@@ -112,8 +113,16 @@ export async function listTenants(deps: Deps) {
   }));
 }
 
-export async function countTenants(deps: Pick<Deps, 'db'>): Promise<number> {
-  return repo.countTenants(deps.db);
+/**
+ * A first start's tenant (the demo tenant), unless the database already has one: undefined then.
+ * Several processes may start at once on one database; the advisory lock lets one of them create it.
+ */
+export async function createTenantIfNone(deps: Pick<Deps, 'db' | 'clock'>, input: NewTenant): Promise<({ tenantId: string } & CreatedKey) | undefined> {
+  return withTx(deps.db, async (tx) => {
+    await lockAdvisory(tx, 'encore-demo-tenant');
+    if ((await repo.countTenants(tx)) > 0) return undefined;
+    return createTenantInTx(tx, deps, input);
+  });
 }
 
 export async function getTenant(deps: Pick<Deps, 'db'>, tenantId: string) {
