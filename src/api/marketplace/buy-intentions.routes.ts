@@ -4,7 +4,8 @@ import type { Deps } from '../../app/deps.js';
 import { actorOf, authenticate, tenantOf } from '../shared/auth.js';
 import { Ok, errorResponses, ok } from './envelope.js';
 import { BuyIntentionBody, CheckoutUrlBody, CheckoutUrlQuery, IntentionParams, IntentionView, OrderView } from '../../modules/orders/index.js';
-import { createBuyIntention, createCheckoutUrl, getBuyIntention } from '../../modules/orders/index.js';
+import { getBuyIntention } from '../../modules/orders/index.js';
+import { createBuyIntention, createCheckoutUrl } from '../../flows/buy-intention.js';
 
 const HOLD =
   'The listings are held for the tenant’s hold time (10 minutes by default), all or none: a listing that is not ACTIVE, or that an unexpired hold ' +

@@ -1,4 +1,16 @@
-export { createBuyIntention, createCheckoutUrl, findIntentionBySecret, getBuyIntention, getCheckout, getOrderView } from './orders.service.js';
+export {
+  auditNewIntention,
+  checkReservation,
+  findIntentionBySecret,
+  getBuyIntention,
+  getCheckout,
+  getOrderView,
+  newIntentionId,
+  recordBuyIntentionInTx,
+  refuseRepeatedIds,
+  type IntentionSource,
+  type NewIntention,
+} from './orders.service.js';
 export {
   expireIntentions,
   findOrder,

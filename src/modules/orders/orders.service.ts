@@ -1,151 +1,124 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Tx } from '../../db/tx.js';
+import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { sha256Hex } from '../../lib/signing.js';
-import { buildPublicUrl, negotiateLang } from '../../lib/urls.js';
+import type { Lang } from '../../lib/urls.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { issueOneTimeTokenInTx } from '../auth-tokens/index.js';
-import { refuseUnavailableListings, rememberHeld, reserveListings, type ListingForSale } from '../listings/index.js';
-import { getMarketSettings } from '../tenants/index.js';
+import type { ListingForSale } from '../listings/index.js';
 import { intentionView, orderView } from './orders.mappers.js';
 import { ordersRepository as repo, type IntentionItemRow, type IntentionRow } from './orders.repository.js';
 import type { IntentionView, OrderView } from './orders.schemas.js';
 
-export type BuyingDeps = Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>;
+/**
+ * Buy intentions: the steps of a reservation that are the orders module's own. The reservation
+ * itself (listings held, the tenant's language, the one-time token, the checkout page's URL, all
+ * in one transaction) is the flow flows/buy-intention.ts.
+ */
 
-function checkDistinct(ids: readonly string[], field: string): void {
+export type IntentionSource = 'BUY_INTENTION' | 'CHECKOUT_URL';
+
+/** A listing just held for the intention (listings' reserveListings): the intention expires with the hold. */
+type HeldListing = ListingForSale & { holdExpiresAt: Date };
+
+/** A repeated listing id is refused before anything is held, naming its first repeat. */
+export function refuseRepeatedIds(ids: readonly string[], field: string): void {
   const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
   if (dup >= 0) throw new AppError('VALIDATION_ERROR', `${field}[${dup}] repeats ${ids[dup]}`, { field: `${field}[${dup}]` });
 }
 
+/** The id of a new buy intention: the listings are held under it before it is written. */
+export function newIntentionId(now: Date): string {
+  return newId(ID_PREFIX.buyIntention, now.getTime());
+}
+
 /**
  * One reservation is one purchase: listings of one show (one order, one payout date, one cancellation
- * scope). The checkout URL is stricter (SPEC §4): one ticket option too.
+ * scope). The checkout URL is stricter (SPEC §4): one ticket option too. A buyer cannot buy their
+ * own listing.
  */
-function checkTogether(listings: readonly ListingForSale[], field: string, sameOption: boolean): void {
+export function checkReservation(listings: readonly ListingForSale[], input: { buyerEmail: string | null; field: string; sameOption: boolean }): void {
   const first = listings[0]!;
   for (const l of listings) {
-    if (l.showPk !== first.showPk) throw new AppError('LISTINGS_NOT_COMPATIBLE', 'the listings of one purchase must be of one event and show', { field });
-    if (sameOption && l.ticketOptionId !== first.ticketOptionId) {
-      throw new AppError('LISTINGS_NOT_COMPATIBLE', 'the listings of one checkout must be of one ticket option', { field });
+    if (l.showPk !== first.showPk) throw new AppError('LISTINGS_NOT_COMPATIBLE', 'the listings of one purchase must be of one event and show', { field: input.field });
+    if (input.sameOption && l.ticketOptionId !== first.ticketOptionId) {
+      throw new AppError('LISTINGS_NOT_COMPATIBLE', 'the listings of one checkout must be of one ticket option', { field: input.field });
     }
+  }
+  if (input.buyerEmail !== null) {
+    const own = listings.find((l) => l.sellerEmail === input.buyerEmail);
+    if (own) throw new AppError('OWN_LISTING', `listing ${own.listingId} is ${input.buyerEmail}'s own`, { field: 'user', details: { listingId: own.listingId } });
   }
 }
 
-interface ReserveInput {
-  listingIds: readonly string[];
-  buyerEmail: string | null;
-  /** As the integrator sent it (any BCP 47 tag), or nothing: buy intentions carry none. */
-  lang: string | undefined;
-  source: 'BUY_INTENTION' | 'CHECKOUT_URL';
-  field: string;
-  sameOption: boolean;
-  loginTrust?: { user: string; method: string } | undefined;
+/** A buy intention as written, and the secret of its checkout page (stored only as a hash). */
+export interface NewIntention {
+  intention: IntentionRow;
+  items: IntentionItemRow[];
+  secret: string;
 }
 
 /**
- * Holds the listings for the tenant's hold time (default 10 minutes) and records the intention with
- * its money, summed once from the listings' stored per-ticket figures. All or nothing: an unavailable
- * listing is 409 LISTING_UNAVAILABLE and the transaction holds nothing.
+ * Records the intention over the listings just held, with its money summed once from the listings'
+ * stored per-ticket figures, in the reservation's transaction. It expires with the hold.
  */
-async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Promise<{ view: IntentionView; oneTimeToken?: string | undefined }> {
-  checkDistinct(input.listingIds, input.field);
-  await refuseUnavailableListings(deps.db, actor.tenantId, input.listingIds, deps.clock.now(), input.field);
-  const reserved = await withTx(deps.db, async (tx) => {
-    const now = deps.clock.now();
-    const id = newId(ID_PREFIX.buyIntention, now.getTime());
-    const listings = await reserveListings(tx, deps, actor.tenantId, input.listingIds, { intentionId: id, now, field: input.field });
-    checkTogether(listings, input.field, input.sameOption);
-    if (input.buyerEmail !== null) {
-      const own = listings.find((l) => l.sellerEmail === input.buyerEmail);
-      if (own) throw new AppError('OWN_LISTING', `listing ${own.listingId} is ${input.buyerEmail}'s own`, { field: 'user', details: { listingId: own.listingId } });
-    }
-    const first = listings[0]!;
-    let subtotal = 0;
-    let fees = 0;
-    for (const l of listings) {
-      subtotal += l.priceMinor * l.quantity;
-      fees += l.buyerFeeMinor * l.quantity;
-    }
-    const secret = randomBytes(24).toString('base64url');
-    const lang = negotiateLang(input.lang, (await getMarketSettings(tx, actor.tenantId)).defaultLanguage);
-    const intention: IntentionRow = {
-      tenant_id: actor.tenantId,
-      id,
-      status: 'RESERVED',
-      source: input.source,
-      buyer_email: input.buyerEmail,
-      buyer_from_checkout: false,
-      event_id: first.eventId,
-      show_pk: first.showPk,
-      currency: first.currency,
-      subtotal_minor: subtotal,
-      buyer_fee_minor: fees,
-      total_minor: subtotal + fees,
-      secret_hash: sha256Hex(secret),
-      lang,
-      expires_at: first.holdExpiresAt,
-      order_id: null,
-      created_at: now,
-      updated_at: now,
-    };
-    const items: IntentionItemRow[] = listings.map((l, position) => ({
-      tenant_id: actor.tenantId,
-      intention_id: id,
-      listing_id: l.listingId,
-      position,
-      ticket_ids: l.ticketIds,
-      quantity: l.quantity,
-      price_minor: l.priceMinor,
-      buyer_fee_minor: l.buyerFeeMinor,
-      seller_fee_minor: l.sellerFeeMinor,
-      seller_email: l.sellerEmail,
-    }));
-    await repo.insertIntention(tx, intention, items);
-    const oneTimeToken = input.loginTrust && (await issueOneTimeTokenInTx(tx, deps, actor, input.loginTrust, { user: 'loginTrust[user]', method: 'loginTrust[withMethod]' }));
-    const paymentUrl = buildPublicUrl(deps.config.publicUrl, ['checkout', id], { lang, query: { secret }, oneTimeToken });
-    // The view is built from what was written: no read-back in the hot path of an on-sale race.
-    const view = intentionView(intention, items, paymentUrl);
-    await recordAudit(tx, actor, { action: 'buy_intention.created', entityType: 'buy_intention', entityId: id, after: { ...view, paymentUrl: undefined } }, now);
-    return { view, oneTimeToken, held: listings, now };
-  });
-  // Committed: the next buyers of these listings are refused from memory until the hold expires.
-  rememberHeld(actor.tenantId, reserved.held, reserved.now);
-  return { view: reserved.view, oneTimeToken: reserved.oneTimeToken };
-}
-
-/** POST /v1/marketplace/buyingflow/buyIntention. */
-export async function createBuyIntention(deps: BuyingDeps, actor: Actor, body: { items: string[]; user: string }): Promise<IntentionView> {
-  const { view } = await reserve(deps, actor, { listingIds: body.items, buyerEmail: body.user.toLowerCase(), lang: undefined, source: 'BUY_INTENTION', field: 'items', sameOption: false });
-  return view;
-}
-
-/** POST /v1/marketplace/checkout/url: the same reservation, answered with the hosted checkout page's URL. */
-export async function createCheckoutUrl(
-  deps: BuyingDeps,
+export async function recordBuyIntentionInTx(
+  tx: Tx,
   actor: Actor,
-  input: { listingIds: string[]; lang?: string | undefined; loginTrust?: { withMethod?: string | undefined; user?: string | undefined } },
-): Promise<string> {
-  const method = input.loginTrust?.withMethod;
-  const user = input.loginTrust?.user;
-  if ((method === undefined) !== (user === undefined)) {
-    const missing = user === undefined ? 'loginTrust[user]' : 'loginTrust[withMethod]';
-    throw new AppError('VALIDATION_ERROR', `${missing} is required with ${missing === 'loginTrust[user]' ? 'loginTrust[withMethod]' : 'loginTrust[user]'}`, { field: missing });
+  input: { id: string; now: Date; listings: readonly HeldListing[]; buyerEmail: string | null; source: IntentionSource; lang: Lang },
+): Promise<NewIntention> {
+  const { id, now, listings } = input;
+  const first = listings[0]!;
+  let subtotal = 0;
+  let fees = 0;
+  for (const l of listings) {
+    subtotal += l.priceMinor * l.quantity;
+    fees += l.buyerFeeMinor * l.quantity;
   }
-  const trust = method !== undefined && user !== undefined ? { user, method } : undefined;
-  const { view } = await reserve(deps, actor, {
-    listingIds: input.listingIds,
-    // Login trust names the buyer: the checkout page then asks for a card only.
-    buyerEmail: trust ? trust.user.toLowerCase() : null,
+  const secret = randomBytes(24).toString('base64url');
+  const intention: IntentionRow = {
+    tenant_id: actor.tenantId,
+    id,
+    status: 'RESERVED',
+    source: input.source,
+    buyer_email: input.buyerEmail,
+    buyer_from_checkout: false,
+    event_id: first.eventId,
+    show_pk: first.showPk,
+    currency: first.currency,
+    subtotal_minor: subtotal,
+    buyer_fee_minor: fees,
+    total_minor: subtotal + fees,
+    secret_hash: sha256Hex(secret),
     lang: input.lang,
-    source: 'CHECKOUT_URL',
-    field: 'listingIds',
-    sameOption: true,
-    loginTrust: trust,
-  });
-  return view.paymentUrl!;
+    expires_at: first.holdExpiresAt,
+    order_id: null,
+    created_at: now,
+    updated_at: now,
+  };
+  const items: IntentionItemRow[] = listings.map((l, position) => ({
+    tenant_id: actor.tenantId,
+    intention_id: id,
+    listing_id: l.listingId,
+    position,
+    ticket_ids: l.ticketIds,
+    quantity: l.quantity,
+    price_minor: l.priceMinor,
+    buyer_fee_minor: l.buyerFeeMinor,
+    seller_fee_minor: l.sellerFeeMinor,
+    seller_email: l.sellerEmail,
+  }));
+  await repo.insertIntention(tx, intention, items);
+  return { intention, items, secret };
+}
+
+/** The new intention as the API shows it (with its checkout page's URL), and its audit row. */
+export async function auditNewIntention(tx: Tx, actor: Actor, created: NewIntention, paymentUrl: string, now: Date): Promise<IntentionView> {
+  // The view is built from what was written: no read-back in the hot path of an on-sale race.
+  const view = intentionView(created.intention, created.items, paymentUrl);
+  await recordAudit(tx, actor, { action: 'buy_intention.created', entityType: 'buy_intention', entityId: created.intention.id, after: { ...view, paymentUrl: undefined } }, now);
+  return view;
 }
 
 /** GET /v1/marketplace/buyingflow/buyIntention/:intentionId (extension): the intention and its order. */
