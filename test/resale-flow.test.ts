@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sweepMarketplace } from '../src/flows/marketplace-jobs.js';
 import { ManualClock } from '../src/lib/clock.js';
+import { paymentsOf } from '../src/modules/payments/index.js';
 import { verifyWebhookSignature } from '../src/lib/signing.js';
 import { call, createEvents, ticket } from '../src/modules/tickets/tickets.fixtures.js';
 import { startReceiver, waitFor } from './fake-receiver.js';
@@ -70,7 +71,7 @@ describe('resale purchase, end to end', () => {
     // Paying again charges nothing and answers the same order.
     const again = await call(ctx, undefined, 'POST', `/v1/checkout/${intention.intentionId}/pay`, { secret: paySecret, cardNumber: '4242424242424242' });
     expect(again.body.data.order.orderId).toBe(orderId);
-    expect(await ctx.deps.db.selectFrom('payments').select('id').where('intention_id', '=', intention.intentionId).where('status', '=', 'SUCCEEDED').execute()).toHaveLength(1);
+    expect((await paymentsOf(ctx.deps.db, t.tenantId, 'RESALE_ORDER', intention.intentionId)).filter((p) => p.status === 'SUCCEEDED')).toHaveLength(1);
 
     // The ticket is the buyer's, waits LOCKED for a new code, and the seller's code is refused.
     const got = await call(ctx, key, 'GET', '/v1/tickets/T-1');

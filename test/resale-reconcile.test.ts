@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweepMarketplace } from '../src/flows/marketplace-jobs.js';
 import { call, createEvents, ticket } from '../src/modules/tickets/tickets.fixtures.js';
+import { insertStrandedPayment } from '../src/modules/payments/payments.fixtures.js';
 import { useContext } from './harness.js';
 
 /**
@@ -20,25 +21,7 @@ describe('reconciling payments whose confirmation was lost', () => {
     const now = ctx.clock!.now();
     // What `begin` leaves behind when the process dies before step three.
     await ctx.deps.db.updateTable('buy_intentions').set({ status: 'PAYING', updated_at: now }).where('id', '=', intention.intentionId).execute();
-    await ctx.deps.db
-      .insertInto('payments')
-      .values({
-        tenant_id: t.tenantId,
-        id: `pay_stranded_${ticketId.toLowerCase()}`,
-        intention_id: intention.intentionId,
-        provider: 'sandbox',
-        provider_ref: null,
-        status: 'PROCESSING',
-        amount_minor: intention.total * 100,
-        currency: 'EUR',
-        card_last4: last4,
-        failure_code: null,
-        failure_message: null,
-        refund_ref: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertStrandedPayment(ctx.deps.db, { tenantId: t.tenantId, id: `pay_stranded_${ticketId.toLowerCase()}`, purpose: 'RESALE_ORDER', subjectId: intention.intentionId, amountMinor: intention.total * 100, at: now, cardLast4: last4 });
     return intention as { intentionId: string };
   }
 

@@ -1,6 +1,7 @@
 import type { Deps } from './deps.js';
 import { registerMarketplaceJobs } from '../flows/marketplace-jobs.js';
 import { registerTicketShieldJobs } from '../flows/ticket-shield.js';
+import { registerPaymentJobs } from '../flows/payment-settlements.js';
 import { registerPurchaseIntentJobs } from '../modules/purchase-intents/index.js';
 import { registerAuthTokenJobs } from '../modules/auth-tokens/index.js';
 import { registerIdempotencyJobs } from '../modules/idempotency/index.js';
@@ -17,5 +18,6 @@ export function registerJobs(deps: Deps): void {
   registerTicketShieldJobs(deps);
   registerAuthTokenJobs(deps);
   registerMarketplaceJobs(deps);
+  registerPaymentJobs(deps);
   registerPurchaseIntentJobs(deps);
 }

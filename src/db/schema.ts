@@ -13,10 +13,9 @@ import type { AdmissionsTable, IngestionJobsTable, RateLimitWindowsTable, Ticket
 import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tables.js';
 import type { ListingTicketsTable, ListingsTable } from '../modules/listings/listings.tables.js';
 import type { BuyIntentionItemsTable, BuyIntentionsTable, OrderItemsTable, OrdersTable } from '../modules/orders/orders.tables.js';
-import type { PaymentsTable } from '../modules/payments/payments.tables.js';
+import type { PaymentLinesTable, PaymentsTable } from '../modules/payments/payments.tables.js';
 import type { PurchaseIntentStrategiesTable } from '../modules/purchase-intents/strategies.tables.js';
 import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from '../modules/purchase-intents/intents.tables.js';
-import type { PurchaseIntentPaymentPartsTable, PurchaseIntentPaymentsTable } from '../modules/purchase-intents/intents.public.tables.js';
 import type { PurchaseIntentMailsTable, PurchaseIntentSeatsTable } from '../modules/purchase-intents/intents.ops.tables.js';
 import type { PayoutsTable } from '../modules/payouts/payouts.tables.js';
 import type { TicketShieldUnlocksTable } from '../modules/ticket-shield/ticket-shield.tables.js';
@@ -50,13 +49,12 @@ export interface DB {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   payments: PaymentsTable;
+  payment_lines: PaymentLinesTable;
   payouts: PayoutsTable;
   ticket_shield_unlocks: TicketShieldUnlocksTable;
   purchase_intent_strategies: PurchaseIntentStrategiesTable;
   purchase_intents: PurchaseIntentsTable;
   purchase_intent_lines: PurchaseIntentLinesTable;
-  purchase_intent_payments: PurchaseIntentPaymentsTable;
-  purchase_intent_payment_parts: PurchaseIntentPaymentPartsTable;
   purchase_intent_mails: PurchaseIntentMailsTable;
   purchase_intent_seats: PurchaseIntentSeatsTable;
 }

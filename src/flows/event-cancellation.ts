@@ -4,9 +4,9 @@ import type { Actor } from '../modules/audit/index.js';
 import { lockCompletedOrdersOfShows, lockOpenIntentionsOfShows, markOrderRefundPending, moveIntention } from '../modules/orders/index.js';
 import { cancelEventInTx, type EventView } from '../modules/events/index.js';
 import { endListingsOfShows, releaseListingsOf } from '../modules/listings/index.js';
+import { requestRefund } from '../modules/payments/index.js';
 import { cancelPayoutsOfOrders } from '../modules/payouts/index.js';
 import { cancelTicketsOfShowsInTx, lockEventTicketsForCancellation } from '../modules/tickets/index.js';
-import { REFUND_JOB } from './resale-refund.js';
 
 /**
  * Cancelling an event or one show (SPEC §2), across modules in ONE transaction: the catalogue
@@ -53,7 +53,7 @@ async function unwindResale(tx: Tx, deps: Pick<Deps, 'db' | 'clock' | 'queue'>, 
   const orders = await lockCompletedOrdersOfShows(tx, actor.tenantId, showPks);
   for (const order of orders) {
     await markOrderRefundPending(tx, actor, order, reason, 'REFUNDED_SHOW_CANCELLED', now);
-    await deps.queue.send(tx, REFUND_JOB, { tenantId: actor.tenantId, orderId: order.id });
+    await requestRefund(tx, deps, actor.tenantId, order.payment_id);
   }
   await cancelPayoutsOfOrders(tx, deps, actor, orders.map((o) => o.id), reason, now);
 }

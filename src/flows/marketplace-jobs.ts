@@ -3,8 +3,7 @@ import { expireIntentions } from '../modules/orders/index.js';
 import { endListingsOfTickets, releaseExpiredHolds } from '../modules/listings/index.js';
 import { releaseDuePayouts } from '../modules/payouts/index.js';
 import { onTicketsLeaveMarket } from '../modules/tickets/index.js';
-import { reconcileStuckPayments } from './resale-purchase.js';
-import { REFUND_JOB, refundOrder } from './resale-refund.js';
+import { reconcilePayments } from './payment-settlements.js';
 
 export const MARKETPLACE_SWEEP_JOB = 'marketplace-sweep';
 
@@ -16,7 +15,7 @@ export const MARKETPLACE_SWEEP_JOB = 'marketplace-sweep';
  */
 export async function sweepMarketplace(deps: Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>): Promise<{ payments: number; intentions: number; holds: number; payouts: number }> {
   // Stuck payments first: a reconciled success must claim its listings before their holds are swept.
-  const payments = await reconcileStuckPayments(deps);
+  const payments = await reconcilePayments(deps);
   const intentions = await expireIntentions(deps);
   const holds = await releaseExpiredHolds(deps);
   const payouts = await releaseDuePayouts(deps);
@@ -27,7 +26,6 @@ export function registerMarketplaceJobs(deps: Deps): void {
   // Tickets that leave the market (deleted, admitted, given away by PUT) end their listings, in the
   // ticket's transaction. The same function each time: once per process, however many runtimes.
   onTicketsLeaveMarket(endListingsOfTickets);
-  deps.queue.register<{ tenantId: string; orderId: string }>(REFUND_JOB, (data) => refundOrder(deps, data.tenantId, data.orderId), { retryLimit: 20, retryDelaySeconds: 10 });
   deps.queue.register(MARKETPLACE_SWEEP_JOB, async () => {
     await sweepMarketplace(deps);
   }, { retryLimit: 0 });

@@ -19,7 +19,7 @@ import {
   syncTickets,
   webhookData,
 } from '../modules/orders/orders.fixtures.js';
-import { paymentProvider, startPayment } from '../modules/payments/index.js';
+import { beginPayment } from '../modules/payments/index.js';
 import { confirmCharge } from './resale-purchase.js';
 import { refundOrder } from './resale-refund.js';
 
@@ -91,7 +91,7 @@ describe('cancelling an event unwinds its resale', () => {
     // Step one of the purchase, as the checkout does it: PAYING with a PROCESSING payment.
     const payment = await withTx(ctx.deps.db, async (tx) => {
       await tx.updateTable('buy_intentions').set({ status: 'PAYING' }).where('id', '=', id).execute();
-      return startPayment(tx, { tenantId: s.tenantId, intentionId: id, amountMinor: 3300, currency: 'EUR', provider: paymentProvider(ctx.deps.config).name, cardLast4: '4242', now: ctx.clock!.now() });
+      return beginPayment(tx, ctx.deps, { tenantId: s.tenantId, purpose: 'RESALE_ORDER', currency: 'EUR', lines: [{ subjectId: id, kind: 'full', amountMinor: 3300 }], cardLast4: '4242', actor: { tenantId: s.tenantId, label: 'test' }, now: ctx.clock!.now() });
     });
     expect((await call(ctx, s.key, 'POST', '/v1/events/solo/cancellation')).status).toBe(200);
     expect((await intentionRow(ctx, id))!.status).toBe('CANCELLED');

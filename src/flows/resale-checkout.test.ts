@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ignoredFieldsOf, STRICT, type Dyn } from '../../test/client.js';
+import { ignoredFieldsOf, STRICT } from '../../test/client.js';
 import { useContext } from '../../test/harness.js';
 import {
   buy,
@@ -22,6 +22,10 @@ import {
   webhooksOf,
 } from '../modules/orders/orders.fixtures.js';
 import { listOk } from '../modules/listings/listings.fixtures.js';
+import { withTx } from '../db/tx.js';
+import { beginPayment } from '../modules/payments/index.js';
+import { runRefund } from './payment-settlements.js';
+import { confirmCharge } from './resale-purchase.js';
 import { refundOrder } from './resale-refund.js';
 
 describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', () => {
@@ -147,7 +151,7 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     expect(res.body.data).toMatchObject({ intention: { status: 'COMPLETED' }, order: { status: 'COMPLETED', outcome: 'PAID_AFTER_HOLD_EXPIRED' } });
   });
 
-  it('a late payment whose listing another buyer holds is refunded; the other buyer’s hold is untouched', async () => {
+  it('a late payment whose listing another buyer holds is refused before any charge; the other buyer’s hold is untouched', async () => {
     const s = await newSeller(ctx, 'late-taken');
     const [a] = await listSingles(ctx, s, ['LT-1']);
     const first = await buyOk(ctx, s.key, [a!], 'first@x.example');
@@ -156,33 +160,61 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     const held = (await listingRow(ctx, s.tenantId, a!))!;
 
     const res = await pay(ctx, first.intention.intentionId, first.secret);
-    expect(res.status).toBe(200);
-    const data: Dyn = res.body.data;
+    expect(res.status).toBe(409);
+    expect(errorOf(res)).toMatchObject({ code: 'LISTING_UNAVAILABLE', details: { listingIds: [a], intentionId: first.intention.intentionId } });
+    expect(errorOf(res)?.message).toMatch(/nothing was charged/);
+    expect(await paymentsOfIntention(ctx, first.intention.intentionId)).toEqual([]);
+    expect(await ordersOfIntention(ctx, first.intention.intentionId)).toEqual([]);
+    expect((await intentionRow(ctx, first.intention.intentionId))!.status).toBe('EXPIRED');
+    expect(await listingRow(ctx, s.tenantId, a!)).toEqual(held);
+
+    // The second buyer still gets it; paying the first intention again is refused again, uncharged.
+    const paid = await pay(ctx, second.intention.intentionId, second.secret);
+    expect(paid.body.data).toMatchObject({ intention: { status: 'COMPLETED' }, order: { status: 'COMPLETED', outcome: 'PAID' } });
+    expect((await pay(ctx, first.intention.intentionId, first.secret)).status).toBe(409);
+    expect(await paymentsOfIntention(ctx, first.intention.intentionId)).toEqual([]);
+  });
+
+  it('a listing taken between the check and the confirmation (the race the check cannot close) is refunded once', async () => {
+    const s = await newSeller(ctx, 'late-race');
+    const [a] = await listSingles(ctx, s, ['LX-1']);
+    const first = await buyOk(ctx, s.key, [a!], 'first@x.example');
+    ctx.clock!.advance(11 * MINUTE);
+    // Step one passed the check (nobody held the listing) and the card is being charged …
+    const id = first.intention.intentionId as string;
+    const payment = await withTx(ctx.deps.db, async (tx) => {
+      await tx.updateTable('buy_intentions').set({ status: 'PAYING' }).where('id', '=', id).execute();
+      return beginPayment(tx, ctx.deps, { tenantId: s.tenantId, purpose: 'RESALE_ORDER', currency: 'EUR', lines: [{ subjectId: id, kind: 'full', amountMinor: 3300 }], cardLast4: '4242', actor: { tenantId: s.tenantId, label: 'test' }, now: ctx.clock!.now() });
+    });
+    // … when another buyer takes the listing, whose hold had run out.
+    const second = await buyOk(ctx, s.key, [a!], 'second@x.example');
+    const held = (await listingRow(ctx, s.tenantId, a!))!;
+    const data = await confirmCharge(ctx.deps, s.tenantId, payment.id, { status: 'succeeded', providerRef: `sbx_ch_${payment.id}`, last4: '4242' });
     expect(data).toMatchObject({ intention: { status: 'REFUNDED' }, payment: { status: 'SUCCEEDED' }, order: { status: 'REFUND_PENDING', outcome: 'REFUNDED_LISTINGS_UNAVAILABLE', ticketIds: [] } });
-    const orderId = data.order.orderId as string;
+    const orderId = data.order!.orderId;
     expect(await listingRow(ctx, s.tenantId, a!)).toEqual(held);
     expect(await payoutsOfOrder(ctx, orderId)).toEqual([]);
 
     await refundOrder(ctx.deps, s.tenantId, orderId);
-    const [order] = await ordersOfIntention(ctx, first.intention.intentionId);
+    const [order] = await ordersOfIntention(ctx, id);
     expect(order).toMatchObject({ status: 'REFUNDED', outcome: 'REFUNDED_LISTINGS_UNAVAILABLE' });
     expect(order!.refunded_at).not.toBeNull();
-    expect((await paymentsOfIntention(ctx, first.intention.intentionId)).map((p) => p.status)).toEqual(['REFUNDED']);
+    expect((await paymentsOfIntention(ctx, id)).map((p) => p.status)).toEqual(['REFUNDED']);
     expect((await webhookData(ctx, s.tenantId, 'listing.order_refunded')).map((d) => d.orderId)).toEqual([orderId]);
-    // Idempotent: a retried job changes nothing.
+    // Idempotent: a retried job, or the payments refund job sent with the decision, changes nothing.
     await refundOrder(ctx.deps, s.tenantId, orderId);
+    await runRefund(ctx.deps, s.tenantId, payment.id);
     expect(await webhooksOf(ctx, s.tenantId, 'listing.order_refunded')).toHaveLength(1);
 
-    // The second buyer still gets it.
     const paid = await pay(ctx, second.intention.intentionId, second.secret);
     expect(paid.body.data).toMatchObject({ intention: { status: 'COMPLETED' }, order: { status: 'COMPLETED', outcome: 'PAID' } });
-    // And paying the refunded intention again charges nothing.
-    const again = await pay(ctx, first.intention.intentionId, first.secret);
+    // Paying the refunded intention again charges nothing.
+    const again = await pay(ctx, id, first.secret);
     expect(again.body.data).toMatchObject({ intention: { status: 'REFUNDED' }, order: { orderId } });
-    expect(await paymentsOfIntention(ctx, first.intention.intentionId)).toHaveLength(1);
+    expect(await paymentsOfIntention(ctx, id)).toHaveLength(1);
   });
 
-  it('a late payment for a listing re-priced after the hold expired is refunded', async () => {
+  it('a late payment for a listing re-priced after the hold expired is refused before any charge', async () => {
     const s = await newSeller(ctx, 'late-repriced');
     const [a] = await listSingles(ctx, s, ['LR-1']);
     const { intention, secret } = await buyOk(ctx, s.key, [a!]);
@@ -192,10 +224,10 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     const repriced = await call(ctx, s.key, 'PATCH', `/v1/marketplace/listings/${a}`, { price: 32 });
     expect(repriced.status, JSON.stringify(repriced.body)).toBe(200);
     const res = await pay(ctx, intention.intentionId, secret);
-    expect(res.body.data).toMatchObject({ intention: { status: 'REFUNDED' }, order: { status: 'REFUND_PENDING', outcome: 'REFUNDED_LISTINGS_UNAVAILABLE' } });
+    expect(res.status).toBe(409);
+    expect(errorOf(res)).toMatchObject({ code: 'LISTING_UNAVAILABLE', details: { listingIds: [a] } });
+    expect(await paymentsOfIntention(ctx, intention.intentionId)).toEqual([]);
     expect((await listingRow(ctx, s.tenantId, a!))!).toMatchObject({ status: 'ACTIVE', price_minor: 3200, hold_intention_id: null });
-    await refundOrder(ctx.deps, s.tenantId, res.body.data.order.orderId as string);
-    expect((await paymentsOfIntention(ctx, intention.intentionId)).map((p) => p.status)).toEqual(['REFUNDED']);
     // Someone else can buy it at the new price.
     const next = await buy(ctx, s.key, [a!], 'next@x.example');
     expect(next.body.data).toMatchObject({ subtotal: 32 });
@@ -262,7 +294,7 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     expect(errorOf(await pay(ctx, tid, turl.searchParams.get('secret')!, CARD.ok, 'x@y.example'))).toMatchObject({ field: 'buyerEmail' });
   });
 
-  it('a late payment for a listing the seller withdrew after the hold expired is refunded', async () => {
+  it('a late payment for a listing the seller withdrew after the hold expired is refused before any charge', async () => {
     const s = await newSeller(ctx, 'late-withdrawn');
     const [a] = await listSingles(ctx, s, ['LW-1']);
     const { intention, secret } = await buyOk(ctx, s.key, [a!]);
@@ -270,7 +302,9 @@ describe('checkout endpoints (no API key, guarded by the paymentUrl secret)', ()
     ctx.clock!.advance(10 * MINUTE);
     expect((await call(ctx, s.key, 'DELETE', '/v1/marketplace/items/ticket/LW-1')).status).toBe(200);
     const res = await pay(ctx, intention.intentionId, secret);
-    expect(res.body.data).toMatchObject({ intention: { status: 'REFUNDED' }, order: { status: 'REFUND_PENDING', outcome: 'REFUNDED_LISTINGS_UNAVAILABLE' } });
+    expect(res.status).toBe(409);
+    expect(errorOf(res)).toMatchObject({ code: 'LISTING_UNAVAILABLE', details: { listingIds: [a] } });
+    expect(await paymentsOfIntention(ctx, intention.intentionId)).toEqual([]);
     expect((await listingRow(ctx, s.tenantId, a!))!.status).toBe('TERMINATED');
   });
 

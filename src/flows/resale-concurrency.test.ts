@@ -67,7 +67,7 @@ describe('resale concurrency', () => {
     }
   });
 
-  it('a payment, the sweep and a second buyer at the instant the hold expires: the listing goes to exactly one of them (10 runs)', async () => {
+  it('a payment, the sweep and a second buyer at the instant the hold expires: the listing goes to exactly one of them, and a refused payment charges nothing (10 runs)', async () => {
     const s = await newSeller(ctx, 'pay-vs-buyer');
     const ids = Array.from({ length: 10 }, (_, i) => `PB-${i}`);
     const listings = await listSingles(ctx, s, ids);
@@ -75,10 +75,20 @@ describe('resale concurrency', () => {
       const { intention, secret } = await buyOk(ctx, s.key, [lst], 'first@x.example');
       ctx.clock!.set(intention.expiresAt as string);
       const [paid, other] = await Promise.all([pay(ctx, intention.intentionId, secret), buy(ctx, s.key, [lst], 'second@x.example'), sweepMarketplace(ctx.deps)]);
-      expect(paid.status, JSON.stringify(paid.body)).toBe(200);
-      const orders = await ordersOfIntention(ctx, intention.intentionId);
-      expect(orders).toHaveLength(1);
       const listing = (await listingRow(ctx, s.tenantId, lst))!;
+      const orders = await ordersOfIntention(ctx, intention.intentionId);
+      if (paid.status === 409) {
+        // The second buyer held it before the payment began: refused before any charge.
+        expect(errorOf(paid)).toMatchObject({ code: 'LISTING_UNAVAILABLE', details: { listingIds: [lst] } });
+        expect(other.status).toBe(200);
+        expect(orders).toEqual([]);
+        expect(await paymentsOfIntention(ctx, intention.intentionId)).toEqual([]);
+        expect(listing).toMatchObject({ status: 'RESERVED', hold_intention_id: other.body.data.intentionId });
+        expect((await intentionRow(ctx, intention.intentionId))!.status).toBe('EXPIRED');
+        continue;
+      }
+      expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+      expect(orders).toHaveLength(1);
       if (orders[0]!.status === 'COMPLETED') {
         expect(other.status).toBe(409);
         expect(listing).toMatchObject({ status: 'SOLD', sold_order_id: orders[0]!.id });
@@ -107,9 +117,18 @@ describe('resale concurrency', () => {
         n === 0
           ? await Promise.all([pay(ctx, first.intention.intentionId, first.secret), pay(ctx, second.intention.intentionId, second.secret)])
           : [await pay(ctx, first.intention.intentionId, first.secret), await pay(ctx, second.intention.intentionId, second.secret)];
-      for (const r of replies) expect(r.status, JSON.stringify(r.body)).toBe(200);
-      const outcomes = replies.map((r) => r.body.data.order.status as string).sort();
-      expect(outcomes).toEqual(['COMPLETED', 'REFUND_PENDING']);
+      // One completes. The other is refused before any charge (409) when the check before charging
+      // sees the listing sold, or refunded when both passed the check at once (the race it cannot close).
+      const completed = replies.filter((r) => r.status === 200 && r.body.data.order.status === 'COMPLETED');
+      expect(completed, JSON.stringify(replies.map((r) => r.body))).toHaveLength(1);
+      const loser = replies.find((r) => r !== completed[0])!;
+      if (loser.status === 409) expect(errorOf(loser)).toMatchObject({ code: 'LISTING_UNAVAILABLE', details: { listingIds: [lst] } });
+      else expect(loser.body.data.order).toMatchObject({ status: 'REFUND_PENDING', outcome: 'REFUNDED_LISTINGS_UNAVAILABLE' });
+      // Run 1 is sequential: the second buyer is always refused, and charged nothing.
+      if (n === 1) {
+        expect(loser.status).toBe(409);
+        expect(await paymentsOfIntention(ctx, second.intention.intentionId)).toEqual([]);
+      }
       const sold = await ordersOfListing(ctx, s.tenantId, lst);
       expect(sold.filter((o) => o.status === 'COMPLETED')).toHaveLength(1);
       const ticketOrders = await ctx.deps.db

@@ -2,7 +2,6 @@ import type { Deps } from '../app/deps.js';
 import { withTx, type Tx } from '../db/tx.js';
 import { AppError } from '../lib/app-error.js';
 import type { Actor } from '../modules/audit/index.js';
-import { recordAudit } from '../modules/audit/index.js';
 import {
   findIntentionBySecret,
   getBuyIntention,
@@ -17,26 +16,37 @@ import {
   type PayResultView,
 } from '../modules/orders/index.js';
 import { showSchedule } from '../modules/events/index.js';
-import { claimListingsForSale, releaseListingsOf } from '../modules/listings/index.js';
-import { findPayment, findStuckPayments, latestPaymentOf, normalizeCardNumber, paymentProvider, recordChargeResult, startPayment, type ChargeResult, type PaymentRow } from '../modules/payments/index.js';
+import { claimListingsForSale, listingsNoLongerFor, releaseListingsOf } from '../modules/listings/index.js';
+import {
+  beginPayment,
+  chargePayment,
+  confirmPayment,
+  latestPaymentOf,
+  normalizeCardNumber,
+  requestRefund,
+  type ChargeResult,
+  type PaymentRow,
+  type Settlement,
+} from '../modules/payments/index.js';
 import { schedulePayouts } from '../modules/payouts/index.js';
 import { transferResoldTickets } from '../modules/tickets/index.js';
 import { emitWebhook } from '../modules/webhooks/index.js';
-import { REFUND_JOB } from './resale-refund.js';
 
 /**
- * The resale purchase (SPEC §4, ADR 0010): reserve → pay outside any transaction → confirm.
+ * The resale purchase (SPEC §4, ADR 0010), on the one payment engine (modules/payments, ADR 0014):
  *
- * 1. `begin` (one transaction): the intention, found by id and the secret of its paymentUrl, moves to
- *    PAYING and a PROCESSING payment row is written. The partial unique index on live payments means
- *    one charge per intention, whatever the number of clicks.
- * 2. The provider is called with Encore's payment id as its idempotency key; nothing is locked meanwhile.
- * 3. `confirm` (one transaction): the answer is recorded once (a payment no longer PROCESSING was
- *    confirmed already). A decline gives the intention back to the buyer. A success settles: the
- *    listings are claimed all-or-none — still ours if we hold them, even past expiry when nobody took
- *    them; otherwise the money goes back (an order REFUND_PENDING, and a refund job) and the order says
- *    why. Settlement is one transaction: order, SOLD listings, new owners with their codes superseded,
- *    payouts, webhooks.
+ * 1. `begin` (one transaction): the intention, found by id and the secret of its paymentUrl, is
+ *    locked. A payment after the hold ran out is first checked against the listings: when another
+ *    buyer holds them now, or they were withdrawn or re-priced, it is refused before any charge (409
+ *    LISTING_UNAVAILABLE, the intention EXPIRED). Otherwise the intention moves to PAYING and the
+ *    engine writes a PROCESSING payment (one charge in flight per intention, whatever the clicks).
+ * 2. The engine charges the card outside any transaction.
+ * 3. The engine confirms once and runs `resaleSettlement` in the confirming transaction. A decline
+ *    gives the intention back to the buyer. A success settles: the listings are claimed all-or-none —
+ *    still ours if we hold them, even past expiry when nobody took them; otherwise (a race the check
+ *    in step 1 could not close) the money goes back: an order REFUND_PENDING that says why, and the
+ *    payments refund job. Settlement is one transaction: order, SOLD listings, new owners with their
+ *    codes superseded, payouts, webhooks.
  */
 
 export type PurchaseDeps = Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>;
@@ -51,7 +61,26 @@ async function resultView(deps: PurchaseDeps, tenantId: string, intentionId: str
   return { intention, payment: paymentView(payment), order };
 }
 
-type Begun = { kind: 'started'; tenantId: string; intention: IntentionRow; payment: PaymentRow } | { kind: 'finished'; tenantId: string; intentionId: string };
+type Begun =
+  | { kind: 'started'; tenantId: string; payment: PaymentRow }
+  | { kind: 'finished'; tenantId: string; intentionId: string }
+  | { kind: 'lost'; intentionId: string; listingIds: string[] };
+
+/** Names the buyer of this attempt: the integrator's (fixed) or the page's (this attempt only). */
+async function buyerOf(tx: Tx, found: IntentionRow, buyerEmail: string | undefined): Promise<string> {
+  if (found.buyer_email !== null) {
+    // The integrator named this buyer (buy intention `user`, or login trust): the page cannot change it.
+    if (buyerEmail !== undefined && buyerEmail.toLowerCase() !== found.buyer_email) {
+      throw new AppError('VALIDATION_ERROR', `this checkout's buyer is already named by the integrator; leave buyerEmail out`, { field: 'buyerEmail' });
+    }
+    return found.buyer_email;
+  }
+  if (buyerEmail === undefined) throw new AppError('VALIDATION_ERROR', 'buyerEmail is required: this checkout does not know its buyer yet', { field: 'buyerEmail' });
+  const buyer = buyerEmail.toLowerCase();
+  const own = (await intentionItems(tx, found.tenant_id, found.id)).find((i) => i.seller_email === buyer);
+  if (own) throw new AppError('OWN_LISTING', `listing ${own.listing_id} is ${buyer}'s own`, { field: 'buyerEmail', details: { listingId: own.listing_id } });
+  return buyer;
+}
 
 async function begin(deps: PurchaseDeps, intentionId: string, secret: string, buyerEmail: string | undefined, cardLast4: string): Promise<Begun> {
   return withTx(deps.db, async (tx) => {
@@ -70,29 +99,29 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
       case 'EXPIRED':
         break;
     }
-    let buyer = found.buyer_email;
-    if (buyer === null) {
-      if (buyerEmail === undefined) throw new AppError('VALIDATION_ERROR', 'buyerEmail is required: this checkout does not know its buyer yet', { field: 'buyerEmail' });
-      buyer = buyerEmail.toLowerCase();
-      const own = (await intentionItems(tx, found.tenant_id, found.id)).find((i) => i.seller_email === buyer);
-      if (own) throw new AppError('OWN_LISTING', `listing ${own.listing_id} is ${buyer}'s own`, { field: 'buyerEmail', details: { listingId: own.listing_id } });
-    } else if (buyerEmail !== undefined && buyerEmail.toLowerCase() !== buyer) {
-      // The integrator named this buyer (buy intention `user`, or login trust): the page cannot change it.
-      throw new AppError('VALIDATION_ERROR', `this checkout's buyer is already named by the integrator; leave buyerEmail out`, { field: 'buyerEmail' });
+    const buyer = await buyerOf(tx, found, buyerEmail);
+    if (now.getTime() >= found.expires_at.getTime()) {
+      // The hold ran out: are the listings still free for this buyer? Asked before any charge.
+      const items = await intentionItems(tx, found.tenant_id, found.id);
+      const lost = await listingsNoLongerFor(tx, found.tenant_id, items.map((i) => ({ listingId: i.listing_id, priceMinor: i.price_minor, buyerFeeMinor: i.buyer_fee_minor })), found.id, now);
+      if (lost.length > 0) {
+        if (found.status === 'RESERVED') await moveIntention(tx, found, 'EXPIRED', now);
+        await releaseListingsOf(tx, deps, found.tenant_id, found.id, now);
+        return { kind: 'lost', intentionId: found.id, listingIds: lost };
+      }
     }
-    // An email the page gave holds for this attempt only: a failed charge clears it (confirmCharge).
-    const intention = await moveIntention(tx, found, 'PAYING', now, found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {});
-    const payment = await startPayment(tx, {
+    // An email the page gave holds for this attempt only: a failed charge clears it (the settlement).
+    await moveIntention(tx, found, 'PAYING', now, found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {});
+    const payment = await beginPayment(tx, deps, {
       tenantId: found.tenant_id,
-      intentionId: found.id,
-      amountMinor: found.total_minor,
+      purpose: 'RESALE_ORDER',
       currency: found.currency,
-      provider: paymentProvider(deps.config).name,
+      lines: [{ subjectId: found.id, kind: 'full', amountMinor: found.total_minor }],
       cardLast4,
+      actor: checkoutActor(found.tenant_id),
       now,
     });
-    await recordAudit(tx, checkoutActor(found.tenant_id), { action: 'payment.started', entityType: 'payment', entityId: payment.id, after: { intentionId: found.id, amountMinor: found.total_minor } }, now);
-    return { kind: 'started', tenantId: found.tenant_id, intention, payment };
+    return { kind: 'started', tenantId: found.tenant_id, payment };
   });
 }
 
@@ -100,50 +129,51 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
 export async function payIntention(deps: PurchaseDeps, intentionId: string, body: { secret: string; cardNumber: string; buyerEmail?: string | undefined }): Promise<PayResultView> {
   const cardNumber = normalizeCardNumber(body.cardNumber);
   const begun = await begin(deps, intentionId, body.secret, body.buyerEmail, cardNumber.slice(-4));
+  if (begun.kind === 'lost') {
+    const which = `listing${begun.listingIds.length > 1 ? 's' : ''} ${begun.listingIds.join(', ')}`;
+    throw new AppError('LISTING_UNAVAILABLE', `the hold of buy intention ${begun.intentionId} expired and ${which} went to another buyer, changed price or was withdrawn; nothing was charged`, {
+      details: { listingIds: begun.listingIds, intentionId: begun.intentionId },
+    });
+  }
   if (begun.kind === 'finished') {
-    const payment = await latestPaymentOf(deps.db, begun.tenantId, begun.intentionId);
+    const payment = await latestPaymentOf(deps.db, begun.tenantId, 'RESALE_ORDER', begun.intentionId);
     return resultView(deps, begun.tenantId, begun.intentionId, payment!);
   }
-  const { payment } = begun;
-  let result: ChargeResult;
-  try {
-    result = await paymentProvider(deps.config).charge({ paymentId: payment.id, amountMinor: payment.amount_minor, currency: payment.currency, cardNumber });
-  } catch (err) {
-    // The provider did not answer properly: the charge did not happen as far as we can tell (its
-    // idempotency key would return the same payment if it had), so the buyer may try again.
-    result = { status: 'failed', providerRef: `unconfirmed_${payment.id}`, last4: cardNumber.slice(-4), code: 'provider_error', message: (err as Error).message };
-  }
-  return confirmCharge(deps, begun.tenantId, payment.id, result);
+  const result = await chargePayment(deps, begun.payment, cardNumber);
+  return confirmCharge(deps, begun.tenantId, begun.payment.id, result);
 }
 
 /** Step three, idempotent by payment: the provider's answer recorded once, and its consequences. */
 export async function confirmCharge(deps: PurchaseDeps, tenantId: string, paymentId: string, result: ChargeResult): Promise<PayResultView> {
-  const { intentionId, payment } = await withTx(deps.db, async (tx) => {
-    const now = deps.clock.now();
-    const known = await findPayment(tx, tenantId, paymentId);
-    if (!known) throw new Error(`payment ${paymentId} does not exist`);
-    // Lock order of the marketplace: intention, then payment, then listings, then tickets.
-    const intention = await lockIntention(tx, tenantId, known.intention_id);
-    const recorded = await recordChargeResult(tx, tenantId, paymentId, result, now);
-    if (!recorded.changed) return { intentionId: intention.id, payment: recorded.payment };
-    const actor = checkoutActor(tenantId);
-    if (recorded.payment.status !== 'SUCCEEDED') {
-      await recordAudit(tx, actor, { action: 'payment.failed', entityType: 'payment', entityId: paymentId, after: { code: recorded.payment.failure_code } }, now);
-      if (intention.status === 'PAYING') {
-        const stillHeld = intention.expires_at.getTime() > now.getTime();
-        await moveIntention(tx, intention, stillHeld ? 'RESERVED' : 'EXPIRED', now, intention.buyer_from_checkout ? { buyer_email: null, buyer_from_checkout: false } : {});
-        if (!stillHeld) await releaseListingsOf(tx, deps, tenantId, intention.id, now);
-      }
-      return { intentionId: intention.id, payment: recorded.payment };
-    }
-    await recordAudit(tx, actor, { action: 'payment.succeeded', entityType: 'payment', entityId: paymentId, after: { providerRef: recorded.payment.provider_ref } }, now);
-    await settle(tx, deps, actor, intention, recorded.payment, now);
-    return { intentionId: intention.id, payment: recorded.payment };
-  });
+  const { intentionId, payment } = await confirmPayment(deps, tenantId, paymentId, result, resaleSettlement(deps));
   return resultView(deps, tenantId, intentionId, payment);
 }
 
-/** Money was taken but the tickets cannot be delivered: an order that says why, and a refund job. */
+/**
+ * What a resale payment's outcome does, in the confirming transaction. Lock order of the
+ * marketplace: intention, then payment (the engine), then listings, then tickets.
+ */
+export function resaleSettlement(deps: PurchaseDeps): Settlement<IntentionRow, { intentionId: string; payment: PaymentRow }> {
+  return {
+    lock: (tx, payment, lines) => lockIntention(tx, payment.tenant_id, lines[0]!.subject_id),
+    confirmedBefore: async (_tx, intention, payment) => ({ intentionId: intention.id, payment }),
+    failed: async (tx, intention, payment) => {
+      if (intention.status === 'PAYING') {
+        const now = deps.clock.now();
+        const stillHeld = intention.expires_at.getTime() > now.getTime();
+        await moveIntention(tx, intention, stillHeld ? 'RESERVED' : 'EXPIRED', now, intention.buyer_from_checkout ? { buyer_email: null, buyer_from_checkout: false } : {});
+        if (!stillHeld) await releaseListingsOf(tx, deps, intention.tenant_id, intention.id, now);
+      }
+      return { intentionId: intention.id, payment };
+    },
+    succeeded: async (tx, intention, payment) => {
+      await settle(tx, deps, checkoutActor(intention.tenant_id), intention, payment, deps.clock.now());
+      return { intentionId: intention.id, payment };
+    },
+  };
+}
+
+/** Money was taken but the tickets cannot be delivered: an order that says why, and the refund job. */
 async function refundAtOnce(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: IntentionRow, payment: PaymentRow, outcome: string, reason: string, now: Date): Promise<void> {
   const orderId = newOrderId(now);
   await releaseListingsOf(tx, deps, intention.tenant_id, intention.id, now);
@@ -151,7 +181,7 @@ async function refundAtOnce(tx: Tx, deps: PurchaseDeps, actor: Actor, intention:
   // A cancelled intention stays CANCELLED but still points at its order, so the checkout shows the refund.
   if (intention.status === 'PAYING') await moveIntention(tx, intention, 'REFUNDED', now, { order_id: orderId });
   else await linkOrderToIntention(tx, intention, orderId, now);
-  await deps.queue.send(tx, REFUND_JOB, { tenantId: intention.tenant_id, orderId });
+  await requestRefund(tx, deps, intention.tenant_id, payment.id);
 }
 
 async function settle(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: IntentionRow, payment: PaymentRow, now: Date): Promise<void> {
@@ -192,24 +222,4 @@ async function settle(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: Inten
   for (const t of transfers) {
     await emitWebhook(tx, deps, tenantId, { family: 'ticket', action: 'updated', data: { id: t.ticketId, newOwnerEmail: t.newOwnerEmail, previousOwnerEmail: t.previousOwnerEmail, orderId } });
   }
-}
-
-/** A payment the provider was asked about this long ago without an answer recorded is reconciled. */
-export const STUCK_PAYMENT_MS = 2 * 60 * 1000;
-
-/**
- * Reconciliation (part of the marketplace sweep): a process that died between the charge and its
- * confirmation leaves a PROCESSING payment and a PAYING intention. The provider is asked what became
- * of the charge (by Encore's payment id) and the answer is confirmed as if it had just arrived —
- * settled, refunded or given back, exactly once.
- */
-export async function reconcileStuckPayments(deps: PurchaseDeps): Promise<number> {
-  const stuck = await findStuckPayments(deps.db, deps.clock.now(), STUCK_PAYMENT_MS);
-  const provider = paymentProvider(deps.config);
-  for (const p of stuck) {
-    const found = await provider.retrieve({ paymentId: p.id, cardLast4: p.card_last4 });
-    const result: ChargeResult = found ?? { status: 'failed', providerRef: `unconfirmed_${p.id}`, last4: p.card_last4 ?? '', code: 'provider_no_record', message: 'The provider has no record of this charge.' };
-    await confirmCharge(deps, p.tenant_id, p.id, result);
-  }
-  return stuck.length;
 }

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useContext } from '../../../test/harness.js';
-import { confirmIntentCharge, reconcileStuckIntentPayments } from '../../modules/purchase-intents/intents.checkout.js';
+import { reconcilePayments } from '../../flows/payment-settlements.js';
+import { intentSettlement } from '../../flows/purchase-intent-checkout.js';
+import { confirmPayment, type ChargeResult } from '../../modules/payments/index.js';
+import { insertStrandedPayment } from '../../modules/payments/payments.fixtures.js';
 import { createPiEvents, createStrategy, pi, referenceValidator, type Dyn, type PiReply } from '../../modules/purchase-intents/intents.fixtures.js';
 
 const OK_CARD = '4242 4242 4242 4242';
@@ -57,13 +60,16 @@ describe('public purchase-intent endpoints', () => {
 
   async function paymentsOf(intentId: string): Promise<{ status: string; amount_minor: string | number; kind: string }[]> {
     return ctx.deps.db
-      .selectFrom('purchase_intent_payment_parts as p')
-      .innerJoin('purchase_intent_payments as m', (j) => j.onRef('m.tenant_id', '=', 'p.tenant_id').onRef('m.id', '=', 'p.payment_id'))
+      .selectFrom('payment_lines as p')
+      .innerJoin('payments as m', (j) => j.onRef('m.tenant_id', '=', 'p.tenant_id').onRef('m.id', '=', 'p.payment_id'))
       .select(['m.status', 'm.amount_minor', 'p.kind'])
-      .where('p.intent_id', '=', intentId)
+      .where('p.purpose', '=', 'PURCHASE_INTENTS')
+      .where('p.subject_id', '=', intentId)
       .orderBy('m.created_at')
       .execute();
   }
+
+  const confirmIntent = (paymentId: string, result: ChargeResult) => confirmPayment(ctx.deps, tenantId, paymentId, result, intentSettlement(ctx.deps));
 
   async function ticketStatuses(intentId: string): Promise<string[]> {
     const rows = await ctx.deps.db.selectFrom('tickets').select('status').where('order_id', '=', intentId).orderBy('ticket_id').execute();
@@ -256,7 +262,7 @@ describe('public purchase-intent endpoints', () => {
     it('confirming a charge twice applies it once', async () => {
       const created = await intent(null);
       const res = await checkout(created._id, { secret: created.secret, cardNumber: OK_CARD });
-      const again = await confirmIntentCharge(ctx.deps, tenantId, res.body.payment._id, { status: 'declined', providerRef: 'x', last4: '0002', code: 'card_declined', message: 'no' });
+      const again = await confirmIntent(res.body.payment._id, { status: 'declined', providerRef: 'x', last4: '0002', code: 'card_declined', message: 'no' });
       expect(again.outcome).toBe('applied');
       expect((await admin(created._id)).body).toMatchObject({ status: 'complete', __v: 1 });
       expect((await paymentsOf(created._id)).map((p) => p.status)).toEqual(['SUCCEEDED']);
@@ -266,16 +272,12 @@ describe('public purchase-intent endpoints', () => {
       const created = await intent(null);
       const now = ctx.clock!.now();
       const paymentId = `pay_inflight_${created._id}`;
-      await ctx.deps.db
-        .insertInto('purchase_intent_payments')
-        .values({ tenant_id: tenantId, id: paymentId, checkout_id: 'chk_inflight', provider: 'sandbox', provider_ref: null, status: 'PROCESSING', amount_minor: 16000, currency: 'EUR', card_last4: '4242', failure_code: null, failure_message: null, refund_ref: null, sales_channel_id: null, created_at: now, updated_at: now })
-        .execute();
-      await ctx.deps.db.insertInto('purchase_intent_payment_parts').values({ tenant_id: tenantId, payment_id: paymentId, intent_id: created._id, kind: 'full', amount_minor: 16000, live: true }).execute();
+      await insertStrandedPayment(ctx.deps.db, { tenantId, id: paymentId, purpose: 'PURCHASE_INTENTS', subjectId: created._id, amountMinor: 16000, at: now, checkoutId: 'chk_inflight' });
       isError(await checkout(created._id, { secret: created.secret, cardNumber: OK_CARD }), 400, /in progress/);
       isError(await cancel(created._id, { secret: created.secret }), 400, /in progress/);
       // The seller cancels meanwhile; the charge then succeeds: nothing is completed, the money must go back.
       expect((await pi(ctx, key, 'POST', `/api/purchaseintents/${created._id}/cancel`)).status).toBe(200);
-      const confirmed = await confirmIntentCharge(ctx.deps, tenantId, paymentId, { status: 'succeeded', providerRef: `sbx_ch_${paymentId}`, last4: '4242' });
+      const confirmed = await confirmIntent(paymentId, { status: 'succeeded', providerRef: `sbx_ch_${paymentId}`, last4: '4242' });
       expect(confirmed.outcome).toBe('refund');
       expect((await admin(created._id)).body).toMatchObject({ status: 'canceled' });
     });
@@ -284,16 +286,12 @@ describe('public purchase-intent endpoints', () => {
       const created = await intent(null);
       const now = ctx.clock!.now();
       const paymentId = `pay_stuck_${created._id}`;
-      await ctx.deps.db
-        .insertInto('purchase_intent_payments')
-        .values({ tenant_id: tenantId, id: paymentId, checkout_id: 'chk_stuck', provider: 'sandbox', provider_ref: null, status: 'PROCESSING', amount_minor: 16000, currency: 'EUR', card_last4: '4242', failure_code: null, failure_message: null, refund_ref: null, sales_channel_id: null, created_at: now, updated_at: now })
-        .execute();
-      await ctx.deps.db.insertInto('purchase_intent_payment_parts').values({ tenant_id: tenantId, payment_id: paymentId, intent_id: created._id, kind: 'full', amount_minor: 16000, live: true }).execute();
-      expect(await reconcileStuckIntentPayments(ctx.deps)).toBe(0);
+      await insertStrandedPayment(ctx.deps.db, { tenantId, id: paymentId, purpose: 'PURCHASE_INTENTS', subjectId: created._id, amountMinor: 16000, at: now, checkoutId: 'chk_stuck' });
+      expect(await reconcilePayments(ctx.deps)).toBe(0);
       ctx.clock!.advance(3 * 60_000);
       try {
-        expect(await reconcileStuckIntentPayments(ctx.deps)).toBe(1);
-        expect(await reconcileStuckIntentPayments(ctx.deps)).toBe(0);
+        expect(await reconcilePayments(ctx.deps)).toBe(1);
+        expect(await reconcilePayments(ctx.deps)).toBe(0);
       } finally {
         ctx.clock!.advance(-3 * 60_000);
       }

@@ -3,8 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BODY_LIMIT } from '../shared/body-limits.js';
 import type { Deps } from '../../app/deps.js';
 import { IntentParams, intentResourceSchema, jsonSchema, LIMITS, requestSchema } from '../../modules/purchase-intents/index.js';
-import { checkoutIntents } from '../../modules/purchase-intents/index.js';
-import { cancelPublicIntent, getPublicIntent, getPublicIntentTickets } from '../../modules/purchase-intents/index.js';
+import { getPublicIntent } from '../../modules/purchase-intents/index.js';
+import { checkoutIntents } from '../../flows/purchase-intent-checkout.js';
+import { cancelPublicIntent, getPublicIntentTickets } from '../../flows/purchase-intent-public.js';
 
 const TAGS = ['Purchase intents'];
 const ERRORS = {

@@ -1,6 +1,7 @@
 export { createListing, changeListingPrice, findListingForTicket, getListingOfTicket, listedTickets, terminateListingOfTicket } from './listings.service.js';
 export {
   claimListingsForSale,
+  listingsNoLongerFor,
   endListingsOfShows,
   endListingsOfTickets,
   releaseExpiredHolds,

@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Executor, type Tx } from '../../db/tx.js';
+import { sweepInBatches } from '../../db/batch-sweep.js';
+import type { Executor, Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import type { Actor } from '../audit/index.js';
 import { emitWebhooks } from '../webhooks/index.js';
@@ -131,6 +132,30 @@ export type ClaimResult = { ok: true; listings: ListingForSale[] } | { ok: false
  * hold ran out, and the buyer paid the reserved price. Row locks in id order, then the check, then
  * the write.
  */
+type Reserved = readonly { listingId: string; priceMinor: number; buyerFeeMinor: number }[];
+
+/** The reserved listings a sale cannot take: gone, re-priced, or held by another intention. */
+function notClaimable(rows: readonly ListingRow[], reserved: Reserved, intentionId: string, now: Date): string[] {
+  const byId = new Map(rows.map((l) => [l.id, l]));
+  return reserved
+    .filter((r) => {
+      const l = byId.get(r.listingId);
+      if (!l || l.price_minor !== r.priceMinor || l.buyer_fee_minor !== r.buyerFeeMinor) return true;
+      const ours = l.status === 'RESERVED' && l.hold_intention_id === intentionId;
+      return !ours && effectiveStatus(l.status, l.hold_expires_at, now) !== 'ACTIVE';
+    })
+    .map((r) => r.listingId);
+}
+
+/**
+ * Before a late payment is charged (its hold ran out): the listings it could no longer take, read
+ * without locks. The sale itself still decides under locks (claimListingsForSale); this only spares
+ * the buyer a charge and a refund when the answer is already known.
+ */
+export async function listingsNoLongerFor(ex: Executor, tenantId: string, reserved: Reserved, intentionId: string, now: Date): Promise<string[]> {
+  return notClaimable(await repo.findMany(ex, tenantId, reserved.map((r) => r.listingId)), reserved, intentionId, now);
+}
+
 export async function claimListingsForSale(
   tx: Tx,
   deps: ListingDeps,
@@ -141,15 +166,7 @@ export async function claimListingsForSale(
   now: Date,
 ): Promise<ClaimResult> {
   const ids = reserved.map((r) => r.listingId);
-  const rows = new Map((await repo.lockListings(tx, tenantId, ids)).map((l) => [l.id, l]));
-  const unavailable = reserved
-    .filter((r) => {
-      const l = rows.get(r.listingId);
-      if (!l || l.price_minor !== r.priceMinor || l.buyer_fee_minor !== r.buyerFeeMinor) return true;
-      const ours = l.status === 'RESERVED' && l.hold_intention_id === intentionId;
-      return !ours && effectiveStatus(l.status, l.hold_expires_at, now) !== 'ACTIVE';
-    })
-    .map((r) => r.listingId);
+  const unavailable = notClaimable(await repo.lockListings(tx, tenantId, ids), reserved, intentionId, now);
   if (unavailable.length > 0) return { ok: false, unavailable };
   const sold = await repo.closeListings(tx, tenantId, ids, 'SOLD', 'SOLD', orderId, now);
   const tickets = groupTickets(await repo.ticketsOf(tx, tenantId, ids));
@@ -183,18 +200,13 @@ export async function endListingsOfShows(tx: Tx, deps: ListingDeps, actor: Actor
  * and tells integrators the listing is on sale again.
  */
 export async function releaseExpiredHolds(deps: Pick<Deps, 'db' | 'clock' | 'queue'>, batch = 500): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await withTx(deps.db, async (tx) => {
-      const now = deps.clock.now();
-      const rows = await repo.releaseExpiredHolds(tx, now, batch);
-      forgetUnavailableEverywhere(rows);
-      const byTenant = new Map<string, ListingRow[]>();
-      for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r]);
-      for (const [tenantId, list] of byTenant) await announceAll(tx, deps, tenantId, list, now);
-      return rows.length;
-    });
-    total += n;
-    if (n < batch) return total;
-  }
+  return sweepInBatches(deps.db, batch, async (tx, limit) => {
+    const now = deps.clock.now();
+    const rows = await repo.releaseExpiredHolds(tx, now, limit);
+    forgetUnavailableEverywhere(rows);
+    const byTenant = new Map<string, ListingRow[]>();
+    for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r]);
+    for (const [tenantId, list] of byTenant) await announceAll(tx, deps, tenantId, list, now);
+    return rows.length;
+  });
 }

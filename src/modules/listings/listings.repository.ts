@@ -77,6 +77,11 @@ export const listingsRepository = {
   },
 
   /** Listings row-locked in id order (the one lock order of the marketplace: no deadlocks between buyers). */
+  async findMany(ex: Executor, tenantId: string, ids: readonly string[]): Promise<ListingRow[]> {
+    if (ids.length === 0) return [];
+    return ex.selectFrom('listings').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+  },
+
   async lockListings(tx: Tx, tenantId: string, ids: readonly string[]): Promise<ListingRow[]> {
     if (ids.length === 0) return [];
     return tx.selectFrom('listings').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).orderBy('id').forUpdate().execute();

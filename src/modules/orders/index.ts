@@ -14,6 +14,7 @@ export {
 export {
   expireIntentions,
   findOrder,
+  findOrderOfPayment,
   intentionItems,
   linkOrderToIntention,
   lockCompletedOrdersOfShows,

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Dyn } from '../../../test/client.js';
 import type { TestContext } from '../../../test/harness.js';
+import { paymentsOf } from '../payments/index.js';
 import { call, listOk, priced, sellerTenant, syncTickets, type Reply, type Seller } from '../listings/listings.fixtures.js';
 import { webhooksOf } from '../tickets/tickets.fixtures.js';
 
@@ -55,7 +56,7 @@ export async function ordersOfIntention(ctx: TestContext, intentionId: string) {
 }
 
 export async function paymentsOfIntention(ctx: TestContext, intentionId: string) {
-  return ctx.deps.db.selectFrom('payments').selectAll().where('intention_id', '=', intentionId).orderBy('created_at').orderBy('id').execute();
+  return paymentsOf(ctx.deps.db, (await intentionRow(ctx, intentionId))!.tenant_id, 'RESALE_ORDER', intentionId);
 }
 
 export async function payoutsOfOrder(ctx: TestContext, orderId: string) {

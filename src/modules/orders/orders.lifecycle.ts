@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Tx } from '../../db/tx.js';
+import { sweepInBatches } from '../../db/batch-sweep.js';
+import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { transition } from '../../lib/state-machine.js';
@@ -100,6 +101,10 @@ export async function findOrder(ex: Tx | Deps['db'], tenantId: string, id: strin
   return repo.findOrder(ex, tenantId, id);
 }
 
+export async function findOrderOfPayment(ex: Tx | Deps['db'], tenantId: string, paymentId: string): Promise<OrderRow | undefined> {
+  return repo.findOrderOfPayment(ex, tenantId, paymentId);
+}
+
 export async function lockOrder(tx: Tx, tenantId: string, id: string): Promise<OrderRow | undefined> {
   return repo.findOrder(tx, tenantId, id, { lock: true });
 }
@@ -130,19 +135,14 @@ export async function lockCompletedOrdersOfShows(tx: Tx, tenantId: string, showP
  * never waits for a buyer mid-payment, nor a buyer for the sweeper.
  */
 export async function expireIntentions(deps: Pick<Deps, 'db' | 'clock' | 'queue'>, batch = 500): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await withTx(deps.db, async (tx) => {
-      const now = deps.clock.now();
-      const rows = await repo.expireDue(tx, now, batch);
-      for (const r of rows) {
-        const actor: Actor = { tenantId: r.tenant_id, label: 'job:buy-intentions-expire' };
-        await releaseListingsOf(tx, deps, r.tenant_id, r.id, now);
-        await recordAudit(tx, actor, { action: 'buy_intention.expired', entityType: 'buy_intention', entityId: r.id, after: { expiresAt: r.expires_at.toISOString() } }, now);
-      }
-      return rows.length;
-    });
-    total += n;
-    if (n < batch) return total;
-  }
+  return sweepInBatches(deps.db, batch, async (tx, limit) => {
+    const now = deps.clock.now();
+    const rows = await repo.expireDue(tx, now, limit);
+    for (const r of rows) {
+      const actor: Actor = { tenantId: r.tenant_id, label: 'job:buy-intentions-expire' };
+      await releaseListingsOf(tx, deps, r.tenant_id, r.id, now);
+      await recordAudit(tx, actor, { action: 'buy_intention.expired', entityType: 'buy_intention', entityId: r.id, after: { expiresAt: r.expires_at.toISOString() } }, now);
+    }
+    return rows.length;
+  });
 }

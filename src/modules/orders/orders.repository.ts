@@ -79,6 +79,11 @@ export const ordersRepository = {
     if (items.length > 0) await tx.insertInto('order_items').values(items).execute();
   },
 
+  /** The order a payment paid for (at most one: an order is written once per taken charge). */
+  async findOrderOfPayment(ex: Executor, tenantId: string, paymentId: string): Promise<OrderRow | undefined> {
+    return ex.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('payment_id', '=', paymentId).executeTakeFirst();
+  },
+
   async findOrder(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<OrderRow | undefined> {
     let q = ex.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id);
     if (opts.lock) q = q.forUpdate();

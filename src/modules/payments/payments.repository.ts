@@ -1,12 +1,30 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor, Tx } from '../../db/tx.js';
-import type { PaymentsTable, PaymentStatus } from './payments.tables.js';
+import type { PaymentLineKind, PaymentLinesTable, PaymentPurpose, PaymentsTable, PaymentStatus } from './payments.tables.js';
 
 export type PaymentRow = Selectable<PaymentsTable>;
+export type PaymentLineRow = Selectable<PaymentLinesTable>;
 
+export interface LineInput {
+  subjectId: string;
+  kind: PaymentLineKind;
+  amountMinor: number;
+}
+
+/** Every statement on `payments` and `payment_lines` (migration 0018). */
 export const paymentsRepository = {
-  async insert(tx: Tx, row: Insertable<PaymentsTable>): Promise<void> {
-    await tx.insertInto('payments').values(row).execute();
+  /** The payment and its lines, live: the unique index on live lines refuses a second charge in flight. */
+  async insert(tx: Tx, row: Omit<Insertable<PaymentsTable>, 'context'> & { context: Record<string, unknown> }, lines: readonly LineInput[]): Promise<PaymentRow> {
+    const payment = await tx
+      .insertInto('payments')
+      .values({ ...row, context: JSON.stringify(row.context) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('payment_lines')
+      .values(lines.map((l) => ({ tenant_id: row.tenant_id, payment_id: row.id, purpose: row.purpose, subject_id: l.subjectId, kind: l.kind, amount_minor: l.amountMinor, live: true })))
+      .execute();
+    return payment;
   },
 
   async find(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<PaymentRow | undefined> {
@@ -15,33 +33,72 @@ export const paymentsRepository = {
     return q.executeTakeFirst();
   },
 
-  async update(
+  async linesOf(ex: Executor, tenantId: string, paymentId: string): Promise<PaymentLineRow[]> {
+    return ex.selectFrom('payment_lines').selectAll().where('tenant_id', '=', tenantId).where('payment_id', '=', paymentId).orderBy('subject_id').execute();
+  },
+
+  /** Records the payment's new status; its lines stay live only while it is PROCESSING. */
+  async setStatus(
     tx: Tx,
     tenantId: string,
     id: string,
     set: { status: PaymentStatus; provider_ref?: string | null; card_last4?: string | null; failure_code?: string | null; failure_message?: string | null; refund_ref?: string | null; updated_at: Date },
   ): Promise<PaymentRow> {
-    return tx.updateTable('payments').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const row = await tx.updateTable('payments').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await tx.updateTable('payment_lines').set({ live: set.status === 'PROCESSING' }).where('tenant_id', '=', tenantId).where('payment_id', '=', id).execute();
+    return row;
   },
 
+  /** Payments left PROCESSING since before `before` (their process died mid-charge), any tenant and purpose. */
   async stuck(ex: Executor, before: Date, limit: number): Promise<PaymentRow[]> {
     return ex.selectFrom('payments').selectAll().where('status', '=', 'PROCESSING').where('updated_at', '<', before).orderBy('updated_at').limit(limit).execute();
   },
 
+  /** A charge of one of these subjects is in flight: the id of such a payment. */
+  async inFlightFor(ex: Executor, tenantId: string, purpose: PaymentPurpose, subjectIds: readonly string[]): Promise<string | undefined> {
+    if (subjectIds.length === 0) return undefined;
+    const row = await ex
+      .selectFrom('payment_lines')
+      .select('payment_id')
+      .where('tenant_id', '=', tenantId)
+      .where('purpose', '=', purpose)
+      .where('subject_id', 'in', subjectIds)
+      .where('live', '=', true)
+      .executeTakeFirst();
+    return row?.payment_id;
+  },
+
+  /** Every payment of one subject, oldest first, with the share of it this subject got. */
+  async ofSubject(ex: Executor, tenantId: string, purpose: PaymentPurpose, subjectId: string): Promise<(PaymentRow & { kind: PaymentLineKind; line_minor: number })[]> {
+    return ex
+      .selectFrom('payment_lines as l')
+      .innerJoin('payments as p', (j) => j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.id', '=', 'l.payment_id'))
+      .selectAll('p')
+      .select(['l.kind', 'l.amount_minor as line_minor'])
+      .where('l.tenant_id', '=', tenantId)
+      .where('l.purpose', '=', purpose)
+      .where('l.subject_id', '=', subjectId)
+      .orderBy('p.created_at')
+      .orderBy('p.id')
+      .execute();
+  },
+
   /**
-   * The intention's payment that counts: its live one (at most one, by the partial unique index), else
+   * The subject's payment that counts: its live or taken one (PROCESSING, SUCCEEDED, REFUNDED), else
    * the newest failed one. Time alone cannot tell: a declined attempt and the paying one may share a
    * millisecond, and ids within one millisecond are random.
    */
-  async latestOf(ex: Executor, tenantId: string, intentionId: string): Promise<PaymentRow | undefined> {
+  async latestOf(ex: Executor, tenantId: string, purpose: PaymentPurpose, subjectId: string): Promise<PaymentRow | undefined> {
     return ex
-      .selectFrom('payments')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('intention_id', '=', intentionId)
-      .orderBy(sql`status IN ('PROCESSING', 'SUCCEEDED', 'REFUNDED')`, 'desc')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
+      .selectFrom('payment_lines as l')
+      .innerJoin('payments as p', (j) => j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.id', '=', 'l.payment_id'))
+      .selectAll('p')
+      .where('l.tenant_id', '=', tenantId)
+      .where('l.purpose', '=', purpose)
+      .where('l.subject_id', '=', subjectId)
+      .orderBy(sql`p.status IN ('PROCESSING', 'SUCCEEDED', 'REFUNDED')`, 'desc')
+      .orderBy('p.created_at', 'desc')
+      .orderBy('p.id', 'desc')
       .limit(1)
       .executeTakeFirst();
   },

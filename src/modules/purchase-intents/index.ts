@@ -7,8 +7,22 @@ export { registerPurchaseIntentJobs, EXPIRE_JOB } from './intents.jobs.js';
 export { type AmendItemsBody, type ReplaceItemsBody, type SplitBody } from './intents.items.js';
 export { type HistoryEntryBody, type ReservationMailBody } from './intents.ops.service.js';
 export { IntentParams, IntentResource, intentResourceSchema, jsonSchema, requestSchema, ApprovalSchema, CreateIntentSchema, IntentList, ListQuery, PatchIntentSchema, SearchQuery, type ApprovalBody, type CreateIntentBody, type PatchIntentBody } from './intents.schemas.js';
-export { checkoutIntents } from './intents.checkout.js';
-export { cancelPublicIntent, getPublicIntent, getPublicIntentTickets, tenantsOfPublicIntent } from './intents.public.service.js';
+export { findBySecret, getPublicIntent, publicActor, publicTicketsView, tenantsOfPublicIntent, type IntentTicket, type PublicDeps } from './intents.public.service.js';
+export {
+  amountDue,
+  assertCustomerMayCancel,
+  carriesPayment,
+  completePaidIntent,
+  lockCheckoutIntents,
+  lockIntentsById,
+  recordDepositPaid,
+  type CheckoutItem,
+  type IntentPaymentKind,
+  type TakenCharge,
+} from './intents.payment.js';
+export { findIntentRow } from './intents.payment.js';
+export { intentView, type IntentRow, type StoredItem } from './intents.model.js';
+export { ticketLine, type IntentView } from './intents.service.js';
 export { type StoredStrategy } from './strategies.model.js';
 export { createStrategy, getStrategy, listStrategies, updateStrategy, type StrategyInput } from './strategies.service.js';
 export { referenceSchema, relaxOneOf } from './reference.js';

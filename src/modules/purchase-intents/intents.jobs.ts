@@ -1,5 +1,4 @@
 import type { Deps } from '../../app/deps.js';
-import { reconcileStuckIntentPayments } from './intents.checkout.js';
 import { expireDueIntents } from './intents.service.js';
 
 export const EXPIRE_JOB = 'purchase-intents-expire';
@@ -12,8 +11,6 @@ export const EXPIRE_JOB = 'purchase-intents-expire';
  */
 export function registerPurchaseIntentJobs(deps: Deps): void {
   deps.queue.register(EXPIRE_JOB, async () => {
-    // A charge whose confirmation was lost is settled (or refunded) before its intent can expire.
-    await reconcileStuckIntentPayments(deps);
     await expireDueIntents(deps);
   }, { retryLimit: 0 });
   deps.queue.schedule(EXPIRE_JOB, '* * * * *');

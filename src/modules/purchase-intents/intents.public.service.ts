@@ -1,18 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
 import type { Executor } from '../../db/tx.js';
-import { AppError } from '../../lib/app-error.js';
 import { toMajor } from '../../lib/money.js';
 import type { Actor } from '../audit/index.js';
-import { findShow } from '../events/index.js';
 import { intentView, type IntentRow } from './intents.model.js';
 import { publicIntentsRepository as pub } from './intents.public.repository.js';
-import { cancelIntent, notFound, type IntentView } from './intents.service.js';
+import { notFound, type IntentView } from './intents.service.js';
 
 /**
  * The public, secret-guarded purchase-intent endpoints (SPEC §7, ADR 0011): no API key; the intent's
  * `secret` is the credential, and a missing or wrong one is a 404 exactly like an unknown id.
- * Reads and the customer's cancel live here; checkout in intents.checkout.ts.
+ * The reads that need other modules (tickets, the show) and the checkout are flows
+ * (flows/purchase-intent-public.ts, flows/purchase-intent-checkout.ts).
  */
 
 export type PublicDeps = Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>;
@@ -45,18 +44,27 @@ function publicTicketStatus(status: string): 'VALID' | 'INVALID' | 'RESERVED' {
   return 'INVALID';
 }
 
+/** A ticket of an intent, as the tickets module keeps it. */
+export interface IntentTicket {
+  ticket_id: string;
+  ticket_option_id: string;
+  status: string;
+  price_minor: number | null;
+  currency: string;
+  access_locator: string;
+  access_status: string;
+  props: unknown;
+  created_at: Date;
+  updated_at: Date;
+}
+
 /**
  * The intent's tickets as the reference shapes them (`GET …/tickets`): the tickets it issued
  * (`createTickets`, or at completion). `barcode` is the access code once it is UNLOCKED; while the
  * ticket is only reserved (LOCKED) it is a placeholder and `barcodeRevealed` is false. `secret` is a
  * digest of the access code, stable and not the code itself.
  */
-export async function getPublicIntentTickets(deps: Pick<Deps, 'db'>, id: string, secret: string | undefined): Promise<Record<string, unknown>[]> {
-  const row = await findBySecret(deps.db, id, secret);
-  const tickets = await pub.ticketsOf(deps.db, row.tenant_id, row.id);
-  if (tickets.length === 0) return [];
-  const found = await findShow(deps.db, row.tenant_id, { id: row.show_pk });
-  const options = new Map((found?.show.ticketOptions ?? []).map((o) => [o.ticketId, o]));
+export function publicTicketsView(row: IntentRow, tickets: readonly IntentTicket[], options: ReadonlyMap<string, { title: string; priceMinor: number }>): Record<string, unknown>[] {
   const people = { name: row.name, firstname: row.firstname, lastname: row.lastname, email: row.email };
   return tickets.map((t) => {
     const option = options.get(t.ticket_option_id);
@@ -85,19 +93,6 @@ export async function getPublicIntentTickets(deps: Pick<Deps, 'db'>, id: string,
       updatedAt: t.updated_at.toISOString(),
     };
   });
-}
-
-/** POST …/:id/cancel: the admin cancel (capacity, seats, tickets), refused when the strategy forbids it. */
-export async function cancelPublicIntent(deps: PublicDeps, id: string, secret: string | undefined): Promise<IntentView> {
-  const row = await findBySecret(deps.db, id, secret);
-  if (row.cancellation_strategy === 'notAllowed') {
-    throw new AppError('INVALID_STATE_TRANSITION', `purchase intent ${id} cannot be canceled by the customer: its strategy does not allow cancellation`, {
-      details: { cancellationStrategy: row.cancellation_strategy },
-    });
-  }
-  const inflight = await pub.processingFor(deps.db, row.tenant_id, [row.id]);
-  if (inflight !== undefined) throw new AppError('PURCHASE_INTENT_NOT_PAYABLE', `purchase intent ${id} cannot be canceled: a payment for it is in progress`);
-  return cancelIntent(deps, publicActor(row.tenant_id), id);
 }
 
 /**

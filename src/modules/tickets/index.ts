@@ -9,6 +9,7 @@ export { countLiveTicketsOfOption, findOrderTicketRefs, findTicketRef, type Tick
 export { findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted, transferResoldTickets, type ResaleTicket } from './tickets.resale.js';
 export { marketExitHookCount, onTicketsLeaveMarket, type MarketExitDeps, type MarketExitHook, type MarketExitReason } from './tickets.market-hooks.js';
 export { findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets } from './tickets.access.js';
+export { ticketsIssuedByIntent } from './tickets.of-intent.js';
 export { invalidateTicketsOfIntent, issueTicketsForIntent, lockIssuedTicketsOfIntent, validateTicketsOfIntent, type IntentTicketLine, type IssueForIntent } from './tickets.issue.js';
 export { admitBatch, admitTicket } from './admission.service.js';
 export { AsyncTicketsBody, JobAccepted, JobParams, JobView, MAX_ASYNC_BATCH, MAX_SYNC_BATCH, SyncTicketsBody, TicketParams, TicketPatchBody, TicketResult, TicketView } from './tickets.schemas.js';

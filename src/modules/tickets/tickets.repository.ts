@@ -136,6 +136,19 @@ export const ticketsRepository = {
       .execute();
   },
 
+  /** The tickets a purchase intent issued (`${intentId}-n`, order = the intent), in issue order. */
+  async ticketsIssuedByIntent(ex: Executor, tenantId: string, intentId: string) {
+    return ex
+      .selectFrom('tickets')
+      .select(['ticket_id', 'ticket_option_id', 'status', 'price_minor', 'currency', 'access_locator', 'access_status', 'props', 'created_at', 'updated_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('order_id', '=', intentId)
+      .where('ticket_id', 'like', `${intentId}-%`)
+      .orderBy('created_at')
+      .orderBy('ticket_id')
+      .execute();
+  },
+
   async findTicket(ex: Executor, tenantId: string, ticketId: string): Promise<TicketRow | undefined> {
     return ex.selectFrom('tickets').selectAll().where('tenant_id', '=', tenantId).where('ticket_id', '=', ticketId).executeTakeFirst();
   },
