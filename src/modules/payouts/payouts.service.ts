@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Executor, type Tx } from '../../db/tx.js';
+import { sweepInBatches } from '../../db/batch-sweep.js';
+import type { Executor, Tx } from '../../db/tx.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { toMajor } from '../../lib/money.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -90,19 +91,14 @@ export async function payoutsOfOrder(ex: Executor, tenantId: string, orderId: st
 
 /** The release job: every payout whose show is over becomes RELEASED, with `payouts.released`. */
 export async function releaseDuePayouts(deps: PayoutDeps, batch = 500): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await withTx(deps.db, async (tx) => {
-      const now = deps.clock.now();
-      const rows = await repo.releaseDue(tx, now, batch);
-      for (const p of rows) {
-        const actor: Actor = { tenantId: p.tenant_id, label: 'job:payouts-release' };
-        await recordAudit(tx, actor, { action: 'payout.released', entityType: 'payout', entityId: p.id, after: { releasedAt: now.toISOString() } }, now);
-        await announce(tx, deps, p.tenant_id, 'released', [p]);
-      }
-      return rows.length;
-    });
-    total += n;
-    if (n < batch) return total;
-  }
+  return sweepInBatches(deps.db, batch, async (tx, limit) => {
+    const now = deps.clock.now();
+    const rows = await repo.releaseDue(tx, now, limit);
+    for (const p of rows) {
+      const actor: Actor = { tenantId: p.tenant_id, label: 'job:payouts-release' };
+      await recordAudit(tx, actor, { action: 'payout.released', entityType: 'payout', entityId: p.id, after: { releasedAt: now.toISOString() } }, now);
+      await announce(tx, deps, p.tenant_id, 'released', [p]);
+    }
+    return rows.length;
+  });
 }
