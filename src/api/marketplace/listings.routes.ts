@@ -4,7 +4,9 @@ import type { Deps } from '../../app/deps.js';
 import { actorOf, authenticate, tenantOf } from '../shared/auth.js';
 import { Ok, errorResponses, ok } from './envelope.js';
 import { BrowseQuery, CreateListingBody, EventParams, ListedTicketView, ListingByTicketQuery, ListingParams, ListingView, PatchListingBody, TicketParams } from '../../modules/listings/index.js';
-import { changeListingPrice, createListing, getListingOfTicket, listedTickets, terminateListingOfTicket } from '../../modules/listings/index.js';
+import { getListingOfTicket, listedTickets, terminateListingOfTicket } from '../../modules/listings/index.js';
+import { createListing } from '../../flows/listing-create.js';
+import { changeListingPrice } from '../../flows/listing-price.js';
 
 const RULE_REFUSALS =
   'A refusal by the RESALE rule is a 422 naming the setting and its limit in `details` (`RESALE_DISABLED`, `RESALE_NOT_OPEN`, `RESALE_CLOSED`, ' +

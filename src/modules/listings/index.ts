@@ -1,4 +1,7 @@
-export { createListing, changeListingPrice, findListingForTicket, getListingOfTicket, listedTickets, terminateListingOfTicket } from './listings.service.js';
+export { findListingForTicket, getListingOfTicket, terminateListingOfTicket } from './listings.service.js';
+export { announceNewListing, checkListable, insertListingInTx, refuseRepeatedTicketIds, type ListableTicket } from './listings.create.js';
+export { repriceListingInTx } from './listings.pricing.js';
+export { listedTickets } from './listings.browse.js';
 export {
   claimListingsForSale,
   listingsNoLongerFor,
