@@ -10,7 +10,7 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** First webhook retry delay; each further retry doubles it (capped at one hour) for 24 hours. */
   webhookRetryBaseMs: number;
-  /** How long the sandbox's slow test card (4000 0000 0000 0259) takes before it fails. */
+  /** How long the sandbox's slow test cards (4000 0000 0000 0259 fails, 4000 0000 0000 3253 succeeds) take to answer. */
   sandboxFailDelayMs: number;
   /** Name parameterised statements so PostgreSQL keeps their plans (ADR 0012); off behind a transaction-mode pooler. */
   databasePreparedStatements: boolean;

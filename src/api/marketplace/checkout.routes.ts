@@ -33,10 +33,11 @@ export function checkoutRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         summary: 'Pay a buy intention (the hosted checkout page)',
         description:
           'Charges the card through the payment provider (the built-in `sandbox`: 4242424242424242 succeeds, 4000000000000002 is declined, ' +
-          '4000000000000259 fails after a delay) and, when paid, settles the purchase in one transaction: order, listings SOLD, the buyer becomes each ' +
+          '4000000000000259 fails after a delay, 4000000000003253 succeeds after a delay) and, when paid, settles the purchase in one transaction: order, listings SOLD, the buyer becomes each ' +
           'ticket’s owner (the seller’s access code stops working), seller payouts scheduled. A declined card is an answer, not an error ' +
           '(`payment.status` DECLINED or FAILED; the hold stays and another card can be tried). A payment after the hold expired completes if the ' +
-          'listings are still free and is refunded otherwise; `order.outcome` says which. Repeating a finished payment answers the same result and ' +
+          'listings are still free (`order.outcome` PAID_AFTER_HOLD_EXPIRED); when another buyer holds them, or they were re-priced or withdrawn, it is refused ' +
+          'before any charge (409 LISTING_UNAVAILABLE, `details.listingIds`); only a listing taken while the card is being charged is refunded (`order.outcome` REFUNDED_LISTINGS_UNAVAILABLE). Repeating a finished payment answers the same result and ' +
           'charges nothing. No API key: `secret` guards it (a wrong one is 404).',
         security: [],
         params: IntentionParams,

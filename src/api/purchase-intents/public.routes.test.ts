@@ -259,6 +259,15 @@ describe('public purchase-intent endpoints', () => {
       expect((await paymentsOf(created._id)).map((p) => p.status)).toEqual(['FAILED']);
     });
 
+    it('two checkouts of one intent in parallel: charged once, completed once', async () => {
+      const created = await intent(null);
+      const replies = await Promise.all([1, 2, 3].map(() => checkout(created._id, { secret: created.secret, cardNumber: OK_CARD })));
+      expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
+      for (const r of replies.filter((x) => x.status !== 200)) isError(r, 400, /in progress|already complete/);
+      expect((await paymentsOf(created._id)).map((p) => p.status)).toEqual(['SUCCEEDED']);
+      expect((await admin(created._id)).body).toMatchObject({ status: 'complete', __v: 1 });
+    });
+
     it('confirming a charge twice applies it once', async () => {
       const created = await intent(null);
       const res = await checkout(created._id, { secret: created.secret, cardNumber: OK_CARD });

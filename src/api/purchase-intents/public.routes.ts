@@ -24,7 +24,7 @@ const CARD_NUMBER = {
   maxLength: 40,
   description:
     'Encore extension, required: the card number to charge through the configured payment provider (sandbox test cards: 4242424242424242 succeeds, ' +
-    '4000000000000002 is declined, 4000000000000259 fails after a delay). Spaces and dashes are ignored; only the last four digits are stored.',
+    '4000000000000002 is declined, 4000000000000259 fails after a delay, 4000000000003253 succeeds after a delay). Spaces and dashes are ignored; only the last four digits are stored.',
 };
 
 function withCard(schema: Record<string, unknown>): Record<string, unknown> {

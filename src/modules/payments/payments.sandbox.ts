@@ -5,6 +5,8 @@ export const SANDBOX_CARDS = {
   succeeds: '4242424242424242',
   declined: '4000000000000002',
   failsAfterDelay: '4000000000000259',
+  /** Taken at once, answered after the delay: the window in which a process can die between charge and confirm. */
+  succeedsAfterDelay: '4000000000003253',
 } as const;
 
 /**
@@ -14,6 +16,8 @@ export const SANDBOX_CARDS = {
  * - 4242 4242 4242 4242 succeeds;
  * - 4000 0000 0000 0002 is declined (`card_declined`);
  * - 4000 0000 0000 0259 fails after `delayMs` (`processing_error`), like a processor timing out;
+ * - 4000 0000 0000 3253 is charged at once but answered only after `delayMs` (a slow processor that
+ *   did take the money: `retrieve` then says succeeded);
  * - any other (Luhn-valid) number is declined as `test_mode_live_card`: the sandbox never pretends a
  *   real card was charged.
  */
@@ -33,6 +37,9 @@ export class SandboxProvider implements PaymentProvider {
       case SANDBOX_CARDS.failsAfterDelay:
         await new Promise((r) => setTimeout(r, this.delayMs));
         return { status: 'failed', providerRef, last4, code: 'processing_error', message: 'The card processor did not answer in time.' };
+      case SANDBOX_CARDS.succeedsAfterDelay:
+        await new Promise((r) => setTimeout(r, this.delayMs));
+        return { status: 'succeeded', providerRef, last4 };
       default:
         return { status: 'declined', providerRef, last4, code: 'test_mode_live_card', message: 'The sandbox only accepts its test cards.' };
     }
@@ -43,7 +50,7 @@ export class SandboxProvider implements PaymentProvider {
     if (req.cardLast4 === null) return undefined;
     const card = Object.values(SANDBOX_CARDS).find((c) => c.endsWith(req.cardLast4!)) ?? `000000000000${req.cardLast4}`;
     const providerRef = `sbx_ch_${req.paymentId}`;
-    if (card === SANDBOX_CARDS.succeeds) return { status: 'succeeded', providerRef, last4: req.cardLast4 };
+    if (card === SANDBOX_CARDS.succeeds || card === SANDBOX_CARDS.succeedsAfterDelay) return { status: 'succeeded', providerRef, last4: req.cardLast4 };
     if (card === SANDBOX_CARDS.declined) return { status: 'declined', providerRef, last4: req.cardLast4, code: 'card_declined', message: 'The card was declined.' };
     if (card === SANDBOX_CARDS.failsAfterDelay) return { status: 'failed', providerRef, last4: req.cardLast4, code: 'processing_error', message: 'The card processor did not answer in time.' };
     return { status: 'declined', providerRef, last4: req.cardLast4, code: 'test_mode_live_card', message: 'The sandbox only accepts its test cards.' };
