@@ -1,33 +1,28 @@
-import type { Deps } from '../app/deps.js';
-import { expireIntentions } from '../modules/orders/index.js';
-import { endListingsOfTickets, releaseExpiredHolds } from '../modules/listings/index.js';
-import { releaseDuePayouts } from '../modules/payouts/index.js';
+import { endListingsOfTickets } from '../modules/listings/index.js';
 import { onTicketsLeaveMarket } from '../modules/tickets/index.js';
-import { reconcilePayments } from './payment-settlements.js';
+import { BUY_INTENTIONS_EXPIRE, LISTING_HOLDS_RELEASE, MINUTE_SWEEPS, PAYMENTS_RECONCILE, PAYOUTS_RELEASE, runSweeps, type Sweep, type SweepDeps } from './sweeps.js';
 
-export const MARKETPLACE_SWEEP_JOB = 'marketplace-sweep';
+const MARKETPLACE_SWEEPS = new Set<Sweep>([PAYMENTS_RECONCILE, BUY_INTENTIONS_EXPIRE, LISTING_HOLDS_RELEASE, PAYOUTS_RELEASE]);
 
 /**
- * The marketplace's background work: refunds (sent by the transactions that decide them) and one
- * sweep a minute that expires holds and intentions and releases payouts whose show is over.
- * Correctness never waits for the sweep (availability checks `hold_expires_at`); it tidies statuses
- * and sends the webhooks that say so.
+ * The resale marketplace's part of the minute sweeps (flows/sweeps.ts), run on its own in the same
+ * order: stuck payments, then intentions, holds and payouts. Returns how many of each it handled.
  */
-export async function sweepMarketplace(deps: Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>): Promise<{ payments: number; intentions: number; holds: number; payouts: number }> {
-  // Stuck payments first: a reconciled success must claim its listings before their holds are swept.
-  const payments = await reconcilePayments(deps);
-  const intentions = await expireIntentions(deps);
-  const holds = await releaseExpiredHolds(deps);
-  const payouts = await releaseDuePayouts(deps);
-  return { payments, intentions, holds, payouts };
+export async function sweepMarketplace(deps: SweepDeps): Promise<{ payments: number; intentions: number; holds: number; payouts: number }> {
+  const run = await runSweeps(deps, MINUTE_SWEEPS.filter((s) => MARKETPLACE_SWEEPS.has(s)));
+  // runSweeps throws unless every sweep ran, so each has a result.
+  return {
+    payments: run.resultOf(PAYMENTS_RECONCILE)!,
+    intentions: run.resultOf(BUY_INTENTIONS_EXPIRE)!,
+    holds: run.resultOf(LISTING_HOLDS_RELEASE)!,
+    payouts: run.resultOf(PAYOUTS_RELEASE)!,
+  };
 }
 
-export function registerMarketplaceJobs(deps: Deps): void {
-  // Tickets that leave the market (deleted, admitted, given away by PUT) end their listings, in the
-  // ticket's transaction. The same function each time: once per process, however many runtimes.
+/**
+ * Tickets that leave the market (deleted, admitted, given away by PUT) end their listings, in the
+ * ticket's transaction. The same function each time: once per process, however many runtimes.
+ */
+export function registerMarketExitHook(): void {
   onTicketsLeaveMarket(endListingsOfTickets);
-  deps.queue.register(MARKETPLACE_SWEEP_JOB, async () => {
-    await sweepMarketplace(deps);
-  }, { retryLimit: 0 });
-  deps.queue.schedule(MARKETPLACE_SWEEP_JOB, '* * * * *');
 }

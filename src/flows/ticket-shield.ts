@@ -9,12 +9,13 @@ import { findDueShieldCells, shieldTicketsInTx, unlockDueShieldedTickets } from 
  * TICKET_SHIELD's use cases that span modules (ADR 0009): the shield decides (modules/ticket-shield),
  * the events module has the rules and shows, the tickets module stores the locked codes. Two of them:
  * re-shielding existing tickets after a rule change (in the rule change's transaction, see
- * event-rules.ts) and the unlock sweep (a job, every minute).
+ * event-rules.ts) and the unlock sweep (every minute, one of flows/sweeps.ts).
  */
 
 type ShieldDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
 
-export const UNLOCK_JOB = 'ticket-shield.unlock';
+/** Who the unlocks are by in the audit log (the sweep's job name when it had a job of its own). */
+const UNLOCK_ACTOR = 'job:ticket-shield.unlock';
 /** Cells read per sweep page; a run pages on while pages come back full, up to MAX_PAGES. */
 const PAGE = 500;
 const MAX_PAGES = 20;
@@ -40,7 +41,7 @@ export async function applyShieldRulesInTx(tx: Tx, deps: Pick<Deps, 'clock'>, ac
 /** One (show, scope, unlock time) in its own transaction: claim the record, open, announce once. */
 async function openScope(deps: ShieldDeps, event: EventRecord, show: ShowRecord, group: ScopeGroup, now: Date): Promise<number> {
   const { scope } = group;
-  const actor: Actor = { tenantId: scope.tenantId, label: `job:${UNLOCK_JOB}` };
+  const actor: Actor = { tenantId: scope.tenantId, label: UNLOCK_ACTOR };
   return withTx(deps.db, async (tx) => {
     const claim = await claimUnlock(tx, scope, now);
     const opened = await unlockDueShieldedTickets(tx, scope.tenantId, show.id, group.cells, now, actor.label, unlockHistoryData(claim));
@@ -84,11 +85,4 @@ export async function unlockDueShields(deps: ShieldDeps): Promise<UnlockSummary>
     if (cells.length < PAGE) break;
   }
   return summary;
-}
-
-export function registerTicketShieldJobs(deps: Deps): void {
-  deps.queue.register(UNLOCK_JOB, async () => {
-    await unlockDueShields(deps);
-  }, { retryLimit: 2 });
-  deps.queue.schedule(UNLOCK_JOB, '* * * * *');
 }

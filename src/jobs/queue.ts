@@ -29,6 +29,7 @@ export class JobQueue {
   private readonly boss: PgBoss;
   private readonly registrations = new Map<string, Registration>();
   private readonly schedules = new Map<string, string>();
+  private readonly retired = new Set<string>();
   private started = false;
   private working = false;
 
@@ -69,6 +70,14 @@ export class JobQueue {
     this.schedules.set(name, cron);
   }
 
+  /**
+   * A job no longer scheduled under `name`. pg-boss keeps schedules in the database, so one a
+   * previous version made would go on creating jobs nobody works; start() removes it.
+   */
+  retire(name: string): void {
+    this.retired.add(name);
+  }
+
   /** Creates pg-boss's schema and every registered queue; needed before send or work. */
   async start(): Promise<void> {
     if (this.started) return;
@@ -76,6 +85,7 @@ export class JobQueue {
     for (const r of this.registrations.values()) {
       await this.boss.createQueue(r.name, { name: r.name, retryLimit: r.retryLimit, retryDelay: r.retryDelaySeconds, retryBackoff: true });
     }
+    for (const name of this.retired) await this.boss.unschedule(name);
     for (const [name, cron] of this.schedules) await this.boss.schedule(name, cron);
     this.started = true;
   }

@@ -13,7 +13,6 @@ export const TOKEN_TTL_MS = 10 * 60 * 1000;
 const TOKEN_BYTES = 32;
 /** Expired tokens are kept a day (for support questions about a failed sign-in), then swept. */
 const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
-export const SWEEP_JOB = 'one-time-tokens-sweep';
 
 export const TOKEN_METHODS = ['email'] as const;
 export type TokenMethod = (typeof TOKEN_METHODS)[number];
@@ -89,14 +88,7 @@ export async function consumeOneTimeToken(deps: Pick<Deps, 'db' | 'clock'>, toke
   });
 }
 
-export function registerAuthTokenJobs(deps: Deps): void {
-  deps.queue.register(SWEEP_JOB, async () => {
-    await sweepExpiredTokens(deps);
-  }, { retryLimit: 2 });
-  deps.queue.schedule(SWEEP_JOB, '29 * * * *');
-}
-
-/** What the sweeper job does; expiry is correct without it (consume checks `expires_at`). */
+/** Housekeeping (an hourly sweep, flows/sweeps.ts); expiry is correct without it (consume checks `expires_at`). */
 export async function sweepExpiredTokens(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
   return repo.deleteExpiredBefore(deps.db, new Date(deps.clock.now().getTime() - KEEP_AFTER_EXPIRY_MS));
 }

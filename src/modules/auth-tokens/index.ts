@@ -2,7 +2,6 @@ export {
   consumeOneTimeToken,
   issueOneTimeToken,
   issueOneTimeTokenInTx,
-  registerAuthTokenJobs,
   sweepExpiredTokens,
   TOKEN_METHODS,
   TOKEN_TTL_MS,

@@ -8,7 +8,6 @@ import { idempotencyRepository as repo } from './idempotency.repository.js';
 export const KEY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A RUNNING key older than this belongs to a request that died; a retry may take it over. */
 const STALE_RUNNING_MS = 5 * 60 * 1000;
-export const SWEEP_JOB = 'idempotency-sweep';
 
 export type Claim = { kind: 'proceed' } | { kind: 'replay'; status: number; body: string };
 
@@ -65,9 +64,7 @@ export function markKeyCommitted(tenantId: string, key: string): (tx: Tx) => Pro
   return (tx) => repo.markCommitted(tx, tenantId, key);
 }
 
-export function registerIdempotencyJobs(deps: Deps): void {
-  deps.queue.register(SWEEP_JOB, async () => {
-    await repo.deleteExpired(deps.db, deps.clock.now());
-  }, { retryLimit: 2 });
-  deps.queue.schedule(SWEEP_JOB, '17 * * * *');
+/** Housekeeping (an hourly sweep, flows/sweeps.ts): an expired key is taken over by claimKey anyway. */
+export async function deleteExpiredKeys(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  return repo.deleteExpired(deps.db, deps.clock.now());
 }

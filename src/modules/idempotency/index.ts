@@ -1,1 +1,1 @@
-export { claimKey, finishKey, markKeyCommitted, registerIdempotencyJobs, requestHash, type Claim } from './idempotency.service.js';
+export { claimKey, deleteExpiredKeys, finishKey, markKeyCommitted, requestHash, type Claim } from './idempotency.service.js';

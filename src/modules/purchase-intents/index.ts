@@ -3,7 +3,6 @@ export type { CancellationStrategy, CompletionChannel, StrategyRecord } from './
 export { createIntent, getIntent, listIntents, searchIntent, updateIntent, cancelIntent, setApproval, expireDueIntents, announceIntent } from './intents.service.js';
 export { addHistoryEntry, sendReservationMail, createTicketsOfIntent } from './intents.ops.service.js';
 export { splitIntent, replaceItems, amendItems } from './intents.items.js';
-export { registerPurchaseIntentJobs, EXPIRE_JOB } from './intents.jobs.js';
 export { type AmendItemsBody, type ReplaceItemsBody, type SplitBody } from './intents.items.js';
 export { type HistoryEntryBody, type ReservationMailBody } from './intents.ops.service.js';
 export { IntentParams, IntentResource, intentResourceSchema, jsonSchema, requestSchema, ApprovalSchema, CreateIntentSchema, IntentList, ListQuery, PatchIntentSchema, SearchQuery, type ApprovalBody, type CreateIntentBody, type PatchIntentBody } from './intents.schemas.js';

@@ -303,7 +303,7 @@ export async function setApproval(deps: IntentDeps, actor: Actor, id: string, bo
  * `purchaseIntent.expired`, their tickets INVALID. One transaction per intent, each re-checked under
  * its row lock, so a concurrent cancel, completion or PATCH of `expiresAt` wins cleanly. Availability
  * already ignores expired intents; this tidies their state, frees their tickets and sends
- * `purchaseIntent.expired`. Run every minute by the expiry job (intents.jobs.ts); returns the ids it expired.
+ * `purchaseIntent.expired`. Run every minute (flows/sweeps.ts); returns the ids it expired.
  */
 export async function expireDueIntents(deps: IntentDeps, limit = 500): Promise<string[]> {
   const due = await repo.findDue(deps.db, deps.clock.now(), limit);

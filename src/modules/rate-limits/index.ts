@@ -1,1 +1,1 @@
-export { consume, registerRateLimitJobs, type RateDecision } from './rate-limits.service.js';
+export { consume, deleteOldWindows, type RateDecision } from './rate-limits.service.js';

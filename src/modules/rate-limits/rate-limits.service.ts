@@ -1,7 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import { rateLimitsRepository as repo } from './rate-limits.repository.js';
 
-export const SWEEP_JOB = 'rate-limits-sweep';
 /** Windows are kept this long after they start (any window is far shorter); then swept. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
 
@@ -36,9 +35,7 @@ export async function consume(
   };
 }
 
-export function registerRateLimitJobs(deps: Deps): void {
-  deps.queue.register(SWEEP_JOB, async () => {
-    await repo.deleteOlderThan(deps.db, new Date(deps.clock.now().getTime() - KEEP_MS));
-  }, { retryLimit: 2 });
-  deps.queue.schedule(SWEEP_JOB, '23 * * * *');
+/** Housekeeping (an hourly sweep, flows/sweeps.ts): windows long past count for nothing. */
+export async function deleteOldWindows(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  return repo.deleteOlderThan(deps.db, new Date(deps.clock.now().getTime() - KEEP_MS));
 }
