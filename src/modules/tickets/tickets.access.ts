@@ -1,3 +1,4 @@
+import { inLockOrder } from '../../db/locks.js';
 import type { Executor, Tx } from '../../db/tx.js';
 import { AccessShield, type DueCell, type ShieldCell } from '../ticket-shield/index.js';
 import { accessRepository as repo } from './tickets.access.repository.js';
@@ -18,11 +19,11 @@ export { AccessShield };
 
 /**
  * Waits for ticket writes in flight on these events and keeps new ones out until commit (the
- * exclusive side of the writers' lock, in sorted order): a rule change then sees every ticket a
- * writer committed, and every later writer sees the new rules.
+ * exclusive side of the writers' lock, in the same lock order as the shared side): a rule change
+ * then sees every ticket a writer committed, and every later writer sees the new rules.
  */
 export async function lockTicketWritersOfEvents(tx: Tx, tenantId: string, externalReferenceIds: readonly string[]): Promise<void> {
-  for (const ref of [...new Set(externalReferenceIds)].sort()) await ticketsRepository.lockEventExclusive(tx, tenantId, ref);
+  for (const ref of inLockOrder(externalReferenceIds)) await ticketsRepository.lockEventExclusive(tx, tenantId, ref);
 }
 
 /**

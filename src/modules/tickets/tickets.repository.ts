@@ -1,4 +1,5 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
+import { inLockOrder } from '../../db/locks.js';
 import type { Executor } from '../../db/tx.js';
 import type { NormalizedTicket } from './tickets.normalize.js';
 import type { AdmissionsTable, TicketStatus, TicketsTable } from './tickets.tables.js';
@@ -75,7 +76,7 @@ export const ticketsRepository = {
    */
   async lockEventsShared(ex: Executor, tenantId: string, externalReferenceIds: string[]): Promise<void> {
     if (externalReferenceIds.length === 0) return;
-    await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${tenantId}), hashtext(r)) FROM unnest(${[...new Set(externalReferenceIds)].sort()}::text[]) AS r`.execute(ex);
+    await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${tenantId}), hashtext(r)) FROM unnest(${inLockOrder(externalReferenceIds)}::text[]) AS r`.execute(ex);
   },
 
   async lockEventExclusive(ex: Executor, tenantId: string, externalReferenceId: string): Promise<void> {
