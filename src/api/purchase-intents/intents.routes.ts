@@ -12,8 +12,10 @@ import { ApprovalSchema,
   type ApprovalBody,
   type CreateIntentBody,
   type PatchIntentBody, } from '../../modules/purchase-intents/index.js';
+import { purchaseIntentItemsRoutes } from './intents.items.routes.js';
 import { purchaseIntentOpsRoutes } from './intents.ops.routes.js';
-import { cancelIntent, createIntent, getIntent, listIntents, searchIntent, setApproval, updateIntent } from '../../modules/purchase-intents/index.js';
+import { cancelIntent, getIntent, listIntents, searchIntent, setApproval, updateIntent } from '../../modules/purchase-intents/index.js';
+import { createIntent } from '../../flows/purchase-intent-create.js';
 
 const TAGS = ['Purchase intents'];
 const ERRORS = {
@@ -104,7 +106,8 @@ export function purchaseIntentRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       },
     }, async (req) => setApproval(deps, actorOf(req), req.params.id, req.body as ApprovalBody));
 
-    // History, reservation mail, create-tickets, split and items: same auth hook (registered after it).
+    // History, reservation mail, create-tickets, then split and items: same auth hook (registered after it).
     await app.register(purchaseIntentOpsRoutes(deps));
+    await app.register(purchaseIntentItemsRoutes(deps));
   };
 }

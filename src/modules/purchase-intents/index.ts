@@ -1,9 +1,12 @@
 export { getStrategyForTenant } from './strategies.service.js';
 export type { CancellationStrategy, CompletionChannel, StrategyRecord } from './strategies.model.js';
-export { createIntent, getIntent, listIntents, searchIntent, updateIntent, cancelIntent, setApproval, expireDueIntents, announceIntent } from './intents.service.js';
-export { addHistoryEntry, sendReservationMail, createTicketsOfIntent } from './intents.ops.service.js';
-export { splitIntent, replaceItems, amendItems } from './intents.items.js';
-export { type AmendItemsBody, type ReplaceItemsBody, type SplitBody } from './intents.items.js';
+export { changeIntent, getIntent, listIntents, searchIntent, updateIntent, cancelIntent, setApproval, expireDueIntents, announceIntent } from './intents.service.js';
+export { announceNewIntent, insertIntentInTx, resolveStrategy } from './intents.create.js';
+export { buildCart, cartTickets, placesHeldByOpenIntents, ticketsToIssue } from './intents.cart.js';
+export { resolveShow, showOf } from './intents.show.js';
+export { addHistoryEntry, requireTicketsToCreate, sendReservationMail, strategyOf, ticketsCreatedChange } from './intents.ops.service.js';
+export { dropLines, itemsAmendedChange, itemsReplacedChange, pickTicketRanges, replacementCart, requireAmendable, shrinkCart, splitIntent, takeCart } from './intents.items.service.js';
+export { type AmendItemsBody, type ReplaceItemsBody, type SplitBody } from './intents.items.service.js';
 export { type HistoryEntryBody, type ReservationMailBody } from './intents.ops.service.js';
 export { IntentParams, IntentResource, intentResourceSchema, jsonSchema, requestSchema, ApprovalSchema, CreateIntentSchema, IntentList, ListQuery, PatchIntentSchema, SearchQuery, type ApprovalBody, type CreateIntentBody, type PatchIntentBody } from './intents.schemas.js';
 export { findBySecret, getPublicIntent, publicActor, publicTicketsView, tenantsOfPublicIntent, type IntentTicket, type PublicDeps } from './intents.public.service.js';

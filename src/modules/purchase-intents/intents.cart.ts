@@ -1,18 +1,18 @@
-import { inLockOrder, withLockTimeout } from '../../db/locks.js';
 import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { newId } from '../../lib/ids.js';
 import { toMinor } from '../../lib/money.js';
-import { lockTicketOptionCapacity, type ShowRecord } from '../events/index.js';
-import { countLiveTicketsOfOption, type IntentTicketLine } from '../tickets/index.js';
+import type { IntentTicketLine, IssueForIntent } from '../tickets/index.js';
 import { LIMITS } from './intents.limits.js';
-import type { StoredItem } from './intents.model.js';
+import type { IntentRow, StoredItem } from './intents.model.js';
 import { intentsRepository as repo } from './intents.repository.js';
 import type { CartItemBody, CreateIntentBody } from './intents.schemas.js';
 
 /**
  * The cart of a purchase intent: items as stored (minor units), the places they want per ticket
- * option, the capacity check under the ticket-option locks, and the seats they hold.
+ * option, the places open intents hold, and the seats they hold. The capacity check itself (the
+ * events module's ticket-option locks, the tickets module's live tickets, and these places) is
+ * the flow flows/purchase-intent-availability.ts.
  */
 
 export function storeItem(item: CartItemBody | CreateIntentBody['tickets'][number], defaultType: string, currency: string, field: string, at: Date): StoredItem {
@@ -29,30 +29,12 @@ export function storeItem(item: CartItemBody | CreateIntentBody['tickets'][numbe
 }
 
 /**
- * Capacity check of SPEC §7 under the ticket options' row locks (sorted, so two carts never
- * deadlock): capacity − live tickets − places held by other open intents must cover the cart.
- * The lock serialises every checking create of an option; READ COMMITTED gives each count a fresh
- * snapshot taken after the previous holder committed, so parallel intents never overshoot.
+ * Places of one ticket option that open intents hold without tickets (not expired at `now`): what
+ * availability subtracts besides the live tickets. An intent whose lines were dropped first (a cart
+ * being replaced) is not counted.
  */
-export async function checkAvailability(tx: Tx, tenantId: string, showPk: string, wanted: Map<string, { amount: number; index: number }>, now: Date): Promise<void> {
-  for (const optionId of inLockOrder(wanted.keys())) {
-    const { amount, index } = wanted.get(optionId)!;
-    // Waited past the lock timeout behind other reservations of this option: a retryable 503, not a 500.
-    const locked = await withLockTimeout(
-      () => lockTicketOptionCapacity(tx, tenantId, showPk, optionId),
-      () => new AppError('SERVICE_UNAVAILABLE', `ticket type ${optionId} is busy with other reservations; retry shortly`),
-    );
-    if (!locked || locked.capacity === null) continue;
-    const issued = await countLiveTicketsOfOption(tx, tenantId, showPk, optionId);
-    const held = await repo.sumOpenReservations(tx, tenantId, showPk, optionId, now);
-    const left = Math.max(0, locked.capacity - issued - held);
-    if (left < amount) {
-      throw new AppError('NOT_ENOUGH_AVAILABILITY', `only ${left} of ticket type ${optionId} left; the cart asks for ${amount}`, {
-        field: `tickets[${index}].amount`,
-        details: { ticketTypeId: optionId, available: left, requested: amount },
-      });
-    }
-  }
+export async function placesHeldByOpenIntents(tx: Tx, tenantId: string, showPk: string, ticketOptionId: string, now: Date): Promise<number> {
+  return repo.sumOpenReservations(tx, tenantId, showPk, ticketOptionId, now);
 }
 
 /** A stored cart ticket → the tickets to issue for it (a seat, `_type` 6, becomes `props.seating`). */
@@ -63,6 +45,31 @@ export function ticketLine(item: StoredItem): IntentTicketLine {
     amount: item.amount,
     priceMinor: item.priceMinor,
     ...(seating?._type === 6 ? { seat: { row: seating.rowName ?? null, seat: seating.seatName ?? null, section: seating.sectionName ?? null, door: seating.gate ?? null } } : {}),
+  };
+}
+
+/** The cart tickets of a stored intent. */
+export function cartTickets(row: Pick<IntentRow, 'tickets'>): StoredItem[] {
+  return row.tickets as StoredItem[];
+}
+
+/** What the tickets module issues for an intent's cart tickets (RESERVED, or VALID with `valid`). */
+export function ticketsToIssue(
+  intent: { id: string; currency: string; customerId: string | null },
+  event: { id: string; externalReferenceId: string },
+  showPk: string,
+  valid: boolean,
+  items: readonly StoredItem[],
+): IssueForIntent {
+  return {
+    intentId: intent.id,
+    eventId: event.id,
+    externalReferenceId: event.externalReferenceId,
+    showPk,
+    currency: intent.currency,
+    customerId: intent.customerId,
+    valid,
+    lines: items.map(ticketLine),
   };
 }
 
@@ -96,6 +103,12 @@ export async function holdSeats(tx: Tx, tenantId: string, showPk: string, intent
   }
 }
 
+/** What a cart is priced against: the show (events' ShowRecord) and its ticket options' list prices. */
+export interface CartShow {
+  id: string;
+  ticketOptions: readonly { ticketId: string; priceMinor: number }[];
+}
+
 /** A priced cart: stored items, the amount per ticket option, and the prices in minor units. */
 export interface Cart {
   tickets: StoredItem[];
@@ -111,7 +124,7 @@ export interface Cart {
  * ticket option of the show; `regular` is the cart at list prices, `real` at the cart's prices.
  */
 export function buildCart(
-  show: ShowRecord,
+  show: CartShow,
   currency: string,
   body: Pick<CreateIntentBody, 'tickets' | 'products' | 'additionalItems'>,
   now: Date,

@@ -2,15 +2,17 @@ import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { newId } from '../../lib/ids.js';
 import type { Actor } from '../audit/index.js';
-import { findShow, type EventRecord, type ShowRecord } from '../events/index.js';
-import { issueTicketsForIntent } from '../tickets/index.js';
-import type { IntentRow, StoredItem } from './intents.model.js';
+import type { IntentRow } from './intents.model.js';
 import { intentsRepository as repo } from './intents.repository.js';
-import { changeIntent, historyItem, requireNew, ticketLine, type IntentDeps, type IntentView } from './intents.service.js';
+import { changeIntent, historyItem, requireNew, type IntentChange, type IntentDeps, type IntentView } from './intents.service.js';
 import { DEFAULT_STRATEGY, type StrategyRecord } from './intents.strategy.js';
 import { getStrategyForTenant as findStrategy } from './strategies.service.js';
 
-/** Operations on an existing purchase intent (SPEC §7, issue 5): history, mail, tickets; cart changes (items, split) in intents.items.ts. */
+/**
+ * Operations on an existing purchase intent (SPEC §7, issue 5; routes in api/purchase-intents/
+ * intents.ops.routes.ts): history, mail. Creating its tickets is the flow
+ * flows/purchase-intent-tickets.ts; cart changes (items, split) are intents.items.service.ts.
+ */
 
 export interface HistoryEntryBody {
   type: 'purchaseIntent.commented';
@@ -31,12 +33,6 @@ export function requireOpen(row: IntentRow, now: Date, what: string): void {
       details: { expiresAt: row.expires_at.toISOString() },
     });
   }
-}
-
-export async function showOf(tx: Tx, row: IntentRow): Promise<{ event: EventRecord; show: ShowRecord }> {
-  const found = await findShow(tx, row.tenant_id, { id: row.show_pk });
-  if (!found) throw new AppError('UNKNOWN_REFERENCE', `the show ${row.show_pk} of purchase intent ${row.id} no longer exists`, { field: 'eventId' });
-  return found;
 }
 
 export async function strategyOf(tx: Tx, row: IntentRow): Promise<StrategyRecord> {
@@ -81,39 +77,19 @@ export async function sendReservationMail(deps: IntentDeps, actor: Actor, id: st
   });
 }
 
-/**
- * `POST /api/purchaseintents/:id/create-tickets`: issues the real tickets of an intent whose strategy
- * did not (RESERVED, VALID with the strategy's `createValidTickets`). Once only. The places were
- * already counted through the intent's lines; from now on its tickets count instead.
- */
-export async function createTicketsOfIntent(deps: IntentDeps, actor: Actor, id: string): Promise<IntentView> {
-  return changeIntent(deps, actor, id, async (row, now, tx) => {
-    requireOpen(row, now, 'create tickets');
-    if (row.tickets_issued) {
-      throw new AppError('INVALID_STATE_TRANSITION', `purchase intent ${row.id} already has its tickets`, { details: { ticketsIssued: true } });
-    }
-    const { event, show } = await showOf(tx, row);
-    const strategy = await strategyOf(tx, row);
-    const tickets = row.tickets as StoredItem[];
-    const ids = await issueTicketsForIntent(
-      tx,
-      actor,
-      {
-        intentId: row.id,
-        eventId: event.id,
-        externalReferenceId: event.externalReferenceId,
-        showPk: show.id,
-        currency: row.currency,
-        customerId: row.customer_id,
-        valid: strategy.availabilityStrategy.createValidTickets,
-        lines: tickets.map(ticketLine),
-      },
-      now,
-    );
-    return {
-      set: { tickets_issued: true },
-      history: [historyItem('purchaseIntent.updated', actor, now, { ticketsCreated: ids.length })],
-      action: 'purchaseIntent.ticketsCreated',
-    };
-  });
+/** `create-tickets` is for an open intent whose tickets were not created yet: once only. */
+export function requireTicketsToCreate(row: IntentRow, now: Date): void {
+  requireOpen(row, now, 'create tickets');
+  if (row.tickets_issued) {
+    throw new AppError('INVALID_STATE_TRANSITION', `purchase intent ${row.id} already has its tickets`, { details: { ticketsIssued: true } });
+  }
+}
+
+/** What creating the tickets records: from now on the intent's tickets count instead of its lines. */
+export function ticketsCreatedChange(actor: Actor, now: Date, count: number): IntentChange {
+  return {
+    set: { tickets_issued: true },
+    history: [historyItem('purchaseIntent.updated', actor, now, { ticketsCreated: count })],
+    action: 'purchaseIntent.ticketsCreated',
+  };
 }

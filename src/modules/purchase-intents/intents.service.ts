@@ -1,22 +1,23 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Updateable } from 'kysely';
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Executor, type Tx } from '../../db/tx.js';
+import { withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
-import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { findShow, type EventRecord, type ShowRecord } from '../events/index.js';
 import { emitPurchaseIntentWebhook, type PurchaseIntentWebhookType } from '../webhooks/index.js';
-import { invalidateTicketsOfIntent, issueTicketsForIntent } from '../tickets/index.js';
+import { invalidateTicketsOfIntent } from '../tickets/index.js';
 import { intentView, type HistoryItem, type HistoryType, type IntentRow } from './intents.model.js';
-import { buildCart, checkAvailability, holdSeats, ticketLine } from './intents.cart.js';
 import { intentsRepository as repo } from './intents.repository.js';
-import type { ApprovalBody, CreateIntentBody, ListQuery, PatchIntentBody } from './intents.schemas.js';
+import type { ApprovalBody, ListQuery, PatchIntentBody } from './intents.schemas.js';
 import { APPROVAL_STATES, INTENT_STATES } from './intents.states.js';
 import type { PurchaseIntentsTable } from './intents.tables.js';
-import { DEFAULT_STRATEGY, expiryOf, type StrategyRecord } from './intents.strategy.js';
-import { getStrategyForTenant as findStrategy } from './strategies.service.js';
+
+/**
+ * A purchase intent's reads and changes that are this module's alone (SPEC §7): get, list, search,
+ * PATCH, cancel, approval, expiry, and the frame of every change (`changeIntent`). Creating one is
+ * the flow flows/purchase-intent-create.ts (its steps in intents.create.ts).
+ */
 
 export type IntentDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
 export type IntentView = Record<string, unknown>;
@@ -29,42 +30,6 @@ export function historyItem(type: HistoryType, actor: Actor, at: Date, data: Rec
   return { type, date: at.toISOString(), userId: actor.keyId ?? null, data };
 }
 
-/** `eventId` names one show (SPEC §7): an Encore show id, or a one-show event's externalReferenceId. */
-export async function resolveShow(ex: Executor, tenantId: string, eventId: string): Promise<{ event: EventRecord; show: ShowRecord }> {
-  let found: { event: EventRecord; show: ShowRecord } | undefined;
-  try {
-    found = eventId.startsWith(`${ID_PREFIX.show}_`)
-      ? await findShow(ex, tenantId, { id: eventId })
-      : await findShow(ex, tenantId, { externalReferenceId: eventId });
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'SHOW_ID_REQUIRED') {
-      const ids = (err.details?.ids as string[] | undefined) ?? [];
-      throw new AppError('VALIDATION_ERROR', `event ${eventId} has ${ids.length} shows; name one by its id as eventId (${ids.join(', ')})`, {
-        field: 'eventId',
-        details: { showIds: ids },
-      });
-    }
-    throw err;
-  }
-  if (!found) throw new AppError('UNKNOWN_REFERENCE', `no event or show ${eventId}`, { field: 'eventId' });
-  if (found.event.status === 'CANCELLED' || found.show.status === 'CANCELLED') {
-    throw new AppError('VALIDATION_ERROR', `event ${eventId} is cancelled`, { field: 'eventId' });
-  }
-  return found;
-}
-
-async function resolveStrategy(ex: Executor, tenantId: string, body: CreateIntentBody, event: EventRecord): Promise<StrategyRecord | undefined> {
-  if (body.strategyId !== undefined) {
-    const s = await findStrategy(ex, tenantId, body.strategyId);
-    if (!s) throw new AppError('UNKNOWN_REFERENCE', `no purchase intent strategy ${body.strategyId}`, { field: 'strategyId' });
-    return s;
-  }
-  // The event's default strategy (an Encore extension of the event configuration).
-  const eventDefault = event.configuration.defaultPurchaseIntentStrategyId;
-  if (eventDefault !== undefined && eventDefault !== null && eventDefault !== '') return findStrategy(ex, tenantId, eventDefault);
-  return undefined;
-}
-
 /**
  * A purchase-intent webhook (SPEC §7) in the caller's transaction, carrying the intent as the API
  * shows it. Every change of an intent calls this; the public checkout announces completion with it.
@@ -73,85 +38,7 @@ export async function announceIntent(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>
   await emitPurchaseIntentWebhook(tx, deps, tenantId, type, intent);
 }
 
-export { buildCart, checkAvailability, holdSeats, seatIdOf, storeItem, ticketLine, type Cart } from './intents.cart.js';
-
-export async function createIntent(deps: IntentDeps, actor: Actor, body: CreateIntentBody): Promise<IntentView> {
-  return withTx(deps.db, async (tx) => {
-    const now = deps.clock.now();
-    const { event, show } = await resolveShow(tx, actor.tenantId, body.eventId);
-    const strategy = (await resolveStrategy(tx, actor.tenantId, body, event)) ?? DEFAULT_STRATEGY;
-    const currency = event.currency;
-
-    const { tickets, products, additionalItems, wanted, regular, real } = buildCart(show, currency, body, now);
-
-    if (strategy.availabilityStrategy.checkAvailability) await checkAvailability(tx, actor.tenantId, show.id, wanted, now);
-
-    const id = newId(ID_PREFIX.purchaseIntent, now.getTime());
-    const { createTickets, createValidTickets } = strategy.availabilityStrategy;
-    const expiresAt = expiryOf(strategy, now, show.startsAt);
-    const row = await repo.insert(tx, {
-      tenant_id: actor.tenantId,
-      id,
-      secret: randomBytes(24).toString('base64url'),
-      status: 'new',
-      approval_status: strategy.needsApproval ? 'awaiting' : 'approved',
-      customer_id: body.customerId ?? null,
-      event_ref: body.eventId,
-      event_id: event.id,
-      show_pk: show.id,
-      shop_id: body.shopId ?? null,
-      strategy_id: strategy.id === '' ? null : strategy.id,
-      sales_channel_id: body.salesChannelId ?? null,
-      seating_reservation_token: body.seatingReservationToken ?? null,
-      currency,
-      regular_price_minor: regular,
-      real_price_minor: real,
-      // Encore has no fee rules for purchase intents (FEES rules price resale); the charges are 0.
-      inner_charge_minor: 0,
-      outer_charge_minor: 0,
-      tickets: JSON.stringify(tickets),
-      products: JSON.stringify(products),
-      additional_items: JSON.stringify(additionalItems),
-      extra_fields: body.extraFields === undefined ? null : JSON.stringify(body.extraFields),
-      meta: body.meta === undefined ? null : JSON.stringify(body.meta),
-      identification: body.identification === undefined ? null : JSON.stringify(body.identification),
-      restricted_completion: strategy.restrictedCompletion.length > 0 ? strategy.restrictedCompletion : null,
-      cancellation_strategy: strategy.cancellationStrategy,
-      tickets_issued: createTickets,
-      expires_at: expiresAt,
-      history: JSON.stringify([historyItem('purchaseIntent.created', actor, now, { strategyId: strategy.id === '' ? null : strategy.id })]),
-      version: 0,
-      created_at: now,
-      updated_at: now,
-    });
-    await repo.insertLines(
-      tx,
-      [...wanted].map(([optionId, w]) => ({ tenant_id: actor.tenantId, intent_id: id, show_pk: show.id, ticket_option_id: optionId, amount: w.amount })),
-    );
-    await holdSeats(tx, actor.tenantId, show.id, id, tickets, now);
-    if (createTickets) {
-      await issueTicketsForIntent(
-        tx,
-        actor,
-        {
-          intentId: id,
-          eventId: event.id,
-          externalReferenceId: event.externalReferenceId,
-          showPk: show.id,
-          currency,
-          customerId: body.customerId ?? null,
-          valid: createValidTickets,
-          lines: tickets.map(ticketLine),
-        },
-        now,
-      );
-    }
-    await recordAudit(tx, actor, { action: 'purchaseIntent.created', entityType: 'purchaseIntent', entityId: id, after: { status: 'new', approvalStatus: row.approval_status } }, now);
-    const view = intentView(row);
-    await announceIntent(tx, deps, actor.tenantId, 'purchaseIntent.created', view);
-    return view;
-  });
-}
+export { buildCart, holdSeats, seatIdOf, storeItem, ticketLine, type Cart } from './intents.cart.js';
 
 export async function getIntent(deps: IntentDeps, tenantId: string, id: string): Promise<IntentView> {
   const row = await repo.find(deps.db, tenantId, id);

@@ -4,14 +4,19 @@ import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { toMajor } from '../../lib/money.js';
 import type { Actor } from '../audit/index.js';
-import { invalidateTicketsOfIntent, lockIssuedTicketsOfIntent } from '../tickets/index.js';
 import { intentView, type HistoryItem, type IntentRow, type StoredItem } from './intents.model.js';
+import { requireOpen } from './intents.ops.service.js';
 import { intentsRepository as repo } from './intents.repository.js';
 import type { CartItemBody, CartTicketBody } from './intents.schemas.js';
-import { announceIntent, buildCart, changeIntent, checkAvailability, historyItem, holdSeats, seatIdOf, type Cart, type IntentChange, type IntentDeps, type IntentView } from './intents.service.js';
-import { requireOpen, showOf, strategyOf } from './intents.ops.service.js';
+import { announceIntent, buildCart, changeIntent, historyItem, holdSeats, seatIdOf, type Cart, type IntentChange, type IntentDeps, type IntentView } from './intents.service.js';
+import { showOf } from './intents.show.js';
 
-/** Cart changes of an existing purchase intent (SPEC §7, issue 5): PUT and PATCH items, split. */
+/**
+ * Cart changes of an existing purchase intent (SPEC §7, issue 5; routes in api/purchase-intents/
+ * intents.items.routes.ts): split here, and the steps of PUT and PATCH items, which are flows
+ * (flows/purchase-intent-items.ts) because they re-check capacity (events, tickets) or invalidate
+ * issued tickets (tickets).
+ */
 
 export interface ReplaceItemsBody {
   tickets?: Array<Partial<CartTicketBody> & { amount: number; ticketTypeId: string }>;
@@ -53,13 +58,15 @@ function priceChange(row: IntentRow, cart: Cart): Record<string, unknown> {
 }
 
 /**
- * Re-prices and re-checks a new cart for an intent (PUT items, split): its own lines are dropped
- * first so the check counts only the other intents, then the ticket options are locked and counted
- * as create does, the lines replaced, and the seats re-held (seats no longer in the cart released).
+ * Before a new cart is checked (PUT items): the intent's own lines are dropped first, so the capacity
+ * check counts only the other intents.
  */
-async function applyCart(tx: Tx, row: IntentRow, cart: Cart, now: Date, check: boolean): Promise<void> {
+export async function dropLines(tx: Tx, row: IntentRow): Promise<void> {
   await repo.replaceLines(tx, row.tenant_id, row.id, row.show_pk, new Map());
-  if (check) await checkAvailability(tx, row.tenant_id, row.show_pk, cart.wanted, now);
+}
+
+/** The intent takes a new cart: its lines replaced, seats no longer in the cart released, the others (re-)held. */
+export async function takeCart(tx: Tx, row: IntentRow, cart: Cart, now: Date): Promise<void> {
   await repo.replaceLines(tx, row.tenant_id, row.id, row.show_pk, cart.wanted);
   const keep = cart.tickets.map((t) => seatIdOf(t.seatingInfo)).filter((s): s is string => s !== undefined);
   await repo.releaseSeats(tx, row.tenant_id, row.id, keep);
@@ -75,117 +82,130 @@ function refuseIssued(row: IntentRow, what: string): void {
 }
 
 /**
- * `PUT /api/purchaseintents/:id/items`: replaces the cart's `tickets` (and `products` when sent).
- * A ticket without `price` keeps the price of the cart item with the same `_id`, else its ticket
- * option's list price. Availability is re-checked under the ticket-option locks when the strategy
- * checks it. Intents with issued tickets are amended with PATCH instead.
+ * `PUT /api/purchaseintents/:id/items`, the new cart: replaces the cart's `tickets` (and `products`
+ * when sent). A ticket without `price` keeps the price of the cart item with the same `_id`, else its
+ * ticket option's list price. Intents with issued tickets are amended with PATCH instead.
  */
-export async function replaceItems(deps: IntentDeps, actor: Actor, id: string, body: ReplaceItemsBody): Promise<IntentView> {
-  return changeIntent(deps, actor, id, async (row, now, tx) => {
-    requireOpen(row, now, 'replace the items');
-    refuseIssued(row, 'replace the items');
-    if (body.tickets === undefined && body.products === undefined) throw new AppError('VALIDATION_ERROR', 'tickets or products is required', { field: 'tickets' });
-    const { show } = await showOf(tx, row);
-    const current = new Map((row.tickets as StoredItem[]).map((t) => [t._id, t]));
-    const tickets = body.tickets === undefined
-      ? (row.tickets as StoredItem[]).map((t) => asBody(t, row.currency))
-      : body.tickets.map((t) => {
-          const option = show.ticketOptions.find((o) => o.ticketId === t.ticketTypeId);
-          const prev = typeof t._id === 'string' ? current.get(t._id) : undefined;
-          const price = typeof t.price === 'number' ? t.price : prev ? toMajor(prev.priceMinor, row.currency) : option ? toMajor(option.priceMinor, row.currency) : 0;
-          return { ...t, price };
-        });
-    const products = body.products === undefined
-      ? (row.products as StoredItem[]).map((p) => asBody(p, row.currency))
-      : body.products.map((p, i) => {
-          if (typeof p.price !== 'number') throw new AppError('VALIDATION_ERROR', `products[${i}].price is required`, { field: `products[${i}].price` });
-          return { ...p, type: typeof p.type === 'string' ? p.type : 'product' } as CartItemBody;
-        });
-    const additionalItems = (row.additional_items as StoredItem[]).map((a) => asBody(a, row.currency));
-    const cart = buildCart(show, row.currency, { tickets, products, additionalItems }, now);
-    const strategy = await strategyOf(tx, row);
-    await applyCart(tx, row, cart, now, strategy.availabilityStrategy.checkAvailability);
-    return {
-      set: cartColumns(cart),
-      history: [historyItem('purchaseIntent.updated', actor, now, { items: 'replaced', tickets: cart.tickets.length, products: cart.products.length, ...priceChange(row, cart) })],
-      action: 'purchaseIntent.itemsReplaced',
-    };
-  });
+export async function replacementCart(tx: Tx, row: IntentRow, body: ReplaceItemsBody, now: Date): Promise<Cart> {
+  requireOpen(row, now, 'replace the items');
+  refuseIssued(row, 'replace the items');
+  if (body.tickets === undefined && body.products === undefined) throw new AppError('VALIDATION_ERROR', 'tickets or products is required', { field: 'tickets' });
+  const { show } = await showOf(tx, row);
+  const current = new Map((row.tickets as StoredItem[]).map((t) => [t._id, t]));
+  const tickets = body.tickets === undefined
+    ? (row.tickets as StoredItem[]).map((t) => asBody(t, row.currency))
+    : body.tickets.map((t) => {
+        const option = show.ticketOptions.find((o) => o.ticketId === t.ticketTypeId);
+        const prev = typeof t._id === 'string' ? current.get(t._id) : undefined;
+        const price = typeof t.price === 'number' ? t.price : prev ? toMajor(prev.priceMinor, row.currency) : option ? toMajor(option.priceMinor, row.currency) : 0;
+        return { ...t, price };
+      });
+  const products = body.products === undefined
+    ? (row.products as StoredItem[]).map((p) => asBody(p, row.currency))
+    : body.products.map((p, i) => {
+        if (typeof p.price !== 'number') throw new AppError('VALIDATION_ERROR', `products[${i}].price is required`, { field: `products[${i}].price` });
+        return { ...p, type: typeof p.type === 'string' ? p.type : 'product' } as CartItemBody;
+      });
+  const additionalItems = (row.additional_items as StoredItem[]).map((a) => asBody(a, row.currency));
+  return buildCart(show, row.currency, { tickets, products, additionalItems }, now);
 }
 
-type IssuedTicket = Awaited<ReturnType<typeof lockIssuedTicketsOfIntent>>[number];
+/** What PUT items records: the new cart's columns and history entry. */
+export function itemsReplacedChange(actor: Actor, row: IntentRow, cart: Cart, now: Date): IntentChange {
+  return {
+    set: cartColumns(cart),
+    history: [historyItem('purchaseIntent.updated', actor, now, { items: 'replaced', tickets: cart.tickets.length, products: cart.products.length, ...priceChange(row, cart) })],
+    action: 'purchaseIntent.itemsReplaced',
+  };
+}
 
-/** The issued tickets of an intent in issue order (`${intentId}-1`, `-2`, …): what ranges index. */
-async function issuedTickets(tx: Tx, tenantId: string, intentId: string): Promise<IssuedTicket[]> {
-  return lockIssuedTicketsOfIntent(tx, tenantId, intentId);
+/** An issued ticket of the intent, as the tickets module locks them (in issue order). */
+export interface IssuedTicket {
+  ticket_id: string;
+  ticket_option_id: string;
+  status: string;
+  price_minor: number | null;
 }
 
 /**
- * `PATCH /api/purchaseintents/:id/items` with `$invalidateTicketRanges`: each `[from, to]` is an
- * inclusive, 0-based range of the intent's issued tickets in issue order (`${id}-1` is index 0).
- * Those tickets stop taking a place (RESERVED → INVALID; VALID, from `createValidTickets`, →
- * CANCELLED: the ticket lifecycle has no VALID → INVALID), and the cart loses one place per ticket
- * (of its ticket option), prices recomputed.
+ * `PATCH /api/purchaseintents/:id/items` with `$invalidateTicketRanges`, the checks before anything
+ * is locked: an open intent with issued tickets, and at least one range. Returns the ranges.
  */
-export async function amendItems(deps: IntentDeps, actor: Actor, id: string, body: AmendItemsBody): Promise<IntentView> {
-  return changeIntent(deps, actor, id, async (row, now, tx) => {
-    requireOpen(row, now, 'amend the items');
-    const ranges = body.$invalidateTicketRanges;
-    if (ranges === undefined || ranges.length === 0) {
-      throw new AppError('VALIDATION_ERROR', '$invalidateTicketRanges must name at least one range', { field: '$invalidateTicketRanges' });
-    }
-    if (!row.tickets_issued) {
-      throw new AppError('INVALID_STATE_TRANSITION', `purchase intent ${row.id} has no issued tickets to invalidate; use PUT items to change its cart`, {
-        field: '$invalidateTicketRanges',
-      });
-    }
-    const issued = await issuedTickets(tx, actor.tenantId, row.id);
-    const picked = new Set<number>();
-    for (const [r, range] of ranges.entries()) {
-      const [from, to] = range as [number, number];
-      const field = `$invalidateTicketRanges[${r}]`;
-      if (from > to) throw new AppError('VALIDATION_ERROR', `${field}: from ${from} is after to ${to}`, { field });
-      if (to >= issued.length) throw new AppError('VALIDATION_ERROR', `${field}: purchase intent ${row.id} has ${issued.length} issued tickets (indexes 0..${issued.length - 1})`, { field });
-      for (let k = from; k <= to; k++) {
-        const t = issued[k]!;
-        if (t.status !== 'RESERVED' && t.status !== 'VALID') {
-          throw new AppError('INVALID_STATE_TRANSITION', `${field}: ticket ${t.ticket_id} (index ${k}) is ${t.status}`, { field, details: { ticketId: t.ticket_id, status: t.status } });
-        }
-        picked.add(k);
+export function requireAmendable(row: IntentRow, now: Date, body: AmendItemsBody): number[][] {
+  requireOpen(row, now, 'amend the items');
+  const ranges = body.$invalidateTicketRanges;
+  if (ranges === undefined || ranges.length === 0) {
+    throw new AppError('VALIDATION_ERROR', '$invalidateTicketRanges must name at least one range', { field: '$invalidateTicketRanges' });
+  }
+  if (!row.tickets_issued) {
+    throw new AppError('INVALID_STATE_TRANSITION', `purchase intent ${row.id} has no issued tickets to invalidate; use PUT items to change its cart`, {
+      field: '$invalidateTicketRanges',
+    });
+  }
+  return ranges;
+}
+
+/**
+ * The tickets the ranges pick: each `[from, to]` is an inclusive, 0-based range of the intent's
+ * issued tickets in issue order (`${id}-1` is index 0), each RESERVED or VALID. In index order.
+ */
+export function pickTicketRanges<T extends IssuedTicket>(row: IntentRow, ranges: readonly number[][], issued: readonly T[]): T[] {
+  const picked = new Set<number>();
+  for (const [r, range] of ranges.entries()) {
+    const [from, to] = range as [number, number];
+    const field = `$invalidateTicketRanges[${r}]`;
+    if (from > to) throw new AppError('VALIDATION_ERROR', `${field}: from ${from} is after to ${to}`, { field });
+    if (to >= issued.length) throw new AppError('VALIDATION_ERROR', `${field}: purchase intent ${row.id} has ${issued.length} issued tickets (indexes 0..${issued.length - 1})`, { field });
+    for (let k = from; k <= to; k++) {
+      const t = issued[k]!;
+      if (t.status !== 'RESERVED' && t.status !== 'VALID') {
+        throw new AppError('INVALID_STATE_TRANSITION', `${field}: ticket ${t.ticket_id} (index ${k}) is ${t.status}`, { field, details: { ticketId: t.ticket_id, status: t.status } });
       }
+      picked.add(k);
     }
-    const chosen = [...picked].sort((a, b) => a - b).map((k) => issued[k]!);
-    await invalidateTicketsOfIntent(tx, actor, row.id, 'purchaseIntent.itemsAmended', now, chosen.map((t) => t.ticket_id));
-    // One place less per invalidated ticket, from the cart items of its ticket option (last first).
-    const tickets = (row.tickets as StoredItem[]).map((t) => ({ ...t }));
-    for (const t of chosen) {
-      const item = [...tickets].reverse().find((i) => i.ticketTypeId === t.ticket_option_id && i.amount > 0 && i.priceMinor === t.price_minor)
-        ?? [...tickets].reverse().find((i) => i.ticketTypeId === t.ticket_option_id && i.amount > 0);
-      if (item) item.amount -= 1;
-    }
-    if (tickets.every((i) => i.amount <= 0)) {
-      throw new AppError('VALIDATION_ERROR', '$invalidateTicketRanges would leave no ticket in the cart; cancel the purchase intent instead', { field: '$invalidateTicketRanges' });
-    }
-    const { show } = await showOf(tx, row);
-    const cart = buildCart(
-      show,
-      row.currency,
-      {
-        tickets: tickets.filter((i) => i.amount > 0).map((i) => asBody(i, row.currency)),
-        products: (row.products as StoredItem[]).map((p) => asBody(p, row.currency)),
-        additionalItems: (row.additional_items as StoredItem[]).map((a) => asBody(a, row.currency)),
-      },
-      now,
-    );
-    await repo.replaceLines(tx, row.tenant_id, row.id, row.show_pk, cart.wanted);
-    const keep = cart.tickets.map((i) => seatIdOf(i.seatingInfo)).filter((s): s is string => s !== undefined);
-    await repo.releaseSeats(tx, row.tenant_id, row.id, keep);
-    return {
-      set: cartColumns(cart),
-      history: [historyItem('purchaseIntent.updated', actor, now, { invalidatedTickets: chosen.map((t) => t.ticket_id), ...priceChange(row, cart) })],
-      action: 'purchaseIntent.itemsAmended',
-    };
-  });
+  }
+  return [...picked].sort((a, b) => a - b).map((k) => issued[k]!);
+}
+
+/**
+ * After the chosen tickets were invalidated: the cart loses one place per ticket (of its ticket
+ * option), prices recomputed, lines and seats following. A cart left with no ticket is refused.
+ */
+export async function shrinkCart(tx: Tx, row: IntentRow, chosen: readonly IssuedTicket[], now: Date): Promise<Cart> {
+  // One place less per invalidated ticket, from the cart items of its ticket option (last first).
+  const tickets = (row.tickets as StoredItem[]).map((t) => ({ ...t }));
+  for (const t of chosen) {
+    const item = [...tickets].reverse().find((i) => i.ticketTypeId === t.ticket_option_id && i.amount > 0 && i.priceMinor === t.price_minor)
+      ?? [...tickets].reverse().find((i) => i.ticketTypeId === t.ticket_option_id && i.amount > 0);
+    if (item) item.amount -= 1;
+  }
+  if (tickets.every((i) => i.amount <= 0)) {
+    throw new AppError('VALIDATION_ERROR', '$invalidateTicketRanges would leave no ticket in the cart; cancel the purchase intent instead', { field: '$invalidateTicketRanges' });
+  }
+  const { show } = await showOf(tx, row);
+  const cart = buildCart(
+    show,
+    row.currency,
+    {
+      tickets: tickets.filter((i) => i.amount > 0).map((i) => asBody(i, row.currency)),
+      products: (row.products as StoredItem[]).map((p) => asBody(p, row.currency)),
+      additionalItems: (row.additional_items as StoredItem[]).map((a) => asBody(a, row.currency)),
+    },
+    now,
+  );
+  await repo.replaceLines(tx, row.tenant_id, row.id, row.show_pk, cart.wanted);
+  const keep = cart.tickets.map((i) => seatIdOf(i.seatingInfo)).filter((s): s is string => s !== undefined);
+  await repo.releaseSeats(tx, row.tenant_id, row.id, keep);
+  return cart;
+}
+
+/** What PATCH items records: the smaller cart's columns and the invalidated tickets in the history. */
+export function itemsAmendedChange(actor: Actor, row: IntentRow, cart: Cart, chosen: readonly IssuedTicket[], now: Date): IntentChange {
+  return {
+    set: cartColumns(cart),
+    history: [historyItem('purchaseIntent.updated', actor, now, { invalidatedTickets: chosen.map((t) => t.ticket_id), ...priceChange(row, cart) })],
+    action: 'purchaseIntent.itemsAmended',
+  };
 }
 
 /**
