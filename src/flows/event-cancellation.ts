@@ -52,7 +52,7 @@ async function unwindResale(tx: Tx, deps: Pick<Deps, 'db' | 'clock' | 'queue'>, 
   await endListingsOfShows(tx, deps, actor, showPks, reason, now);
   const orders = await lockCompletedOrdersOfShows(tx, actor.tenantId, showPks);
   for (const order of orders) {
-    await markOrderRefundPending(tx, actor, order, reason, 'REFUNDED_SHOW_CANCELLED', now);
+    await markOrderRefundPending(tx, deps, actor, order, reason, 'REFUNDED_SHOW_CANCELLED', now);
     await requestRefund(tx, deps, actor.tenantId, order.payment_id);
   }
   await cancelPayoutsOfOrders(tx, deps, actor, orders.map((o) => o.id), reason, now);

@@ -1,9 +1,8 @@
 import type { Deps } from '../app/deps.js';
 import type { Tx } from '../db/tx.js';
 import type { Actor } from '../modules/audit/index.js';
-import { findOrder, findOrderOfPayment, lockOrder, markOrderRefunded, viewOfOrder } from '../modules/orders/index.js';
+import { findOrder, findOrderOfPayment, lockOrder, markOrderRefunded } from '../modules/orders/index.js';
 import { refundPayment, type PaymentRow } from '../modules/payments/index.js';
-import { emitWebhook } from '../modules/webhooks/index.js';
 
 /**
  * The job name resale refunds had before the one payment engine (ADR 0014): still served, so refunds
@@ -31,8 +30,7 @@ export async function orderRefunded(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>,
   const current = await lockOrder(tx, payment.tenant_id, found.id);
   if (!current || current.status !== 'REFUND_PENDING') return;
   const actor: Actor = { tenantId: payment.tenant_id, label: 'job:payment-refund' };
-  const refunded = await markOrderRefunded(tx, actor, current, deps.clock.now());
-  await emitWebhook(tx, deps, payment.tenant_id, { family: 'listing', action: 'order_refunded', data: await viewOfOrder(tx, refunded) });
+  await markOrderRefunded(tx, deps, actor, current, deps.clock.now());
 }
 
 /** Whether a resale payment may be given back: only when its order waits for the refund. */

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { recordTransition } from '../webhooks/index.js';
 import { releaseListingsOf } from '../listings/index.js';
 import { orderView } from './orders.mappers.js';
 import { ordersRepository as repo, type IntentionItemRow, type IntentionRow, type OrderRow } from './orders.repository.js';
@@ -109,16 +110,35 @@ export async function lockOrder(tx: Tx, tenantId: string, id: string): Promise<O
   return repo.findOrder(tx, tenantId, id, { lock: true });
 }
 
-export async function markOrderRefundPending(tx: Tx, actor: Actor, order: OrderRow, reason: string, outcome: string, now: Date): Promise<OrderRow> {
-  transition(ORDER_STATES, `order ${order.id}`, order.status, 'REFUND_PENDING');
-  await recordAudit(tx, actor, { action: 'order.refund_requested', entityType: 'order', entityId: order.id, after: { reason, outcome } }, now);
-  return repo.setOrderStatus(tx, order.tenant_id, order.id, { status: 'REFUND_PENDING', outcome, refund_reason: reason, updated_at: now });
+export async function markOrderRefundPending(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, actor: Actor, order: OrderRow, reason: string, outcome: string, now: Date): Promise<OrderRow> {
+  const status = await recordTransition(
+    tx,
+    deps,
+    { machine: ORDER_STATES, entity: `order ${order.id}`, from: order.status, to: 'REFUND_PENDING', actor, audit: { action: 'order.refund_requested', entityType: 'order', entityId: order.id, after: { status: 'REFUND_PENDING', reason, outcome } } },
+    now,
+  );
+  return repo.setOrderStatus(tx, order.tenant_id, order.id, { status, outcome, refund_reason: reason, updated_at: now });
 }
 
-export async function markOrderRefunded(tx: Tx, actor: Actor, order: OrderRow, now: Date): Promise<OrderRow> {
-  transition(ORDER_STATES, `order ${order.id}`, order.status, 'REFUNDED');
-  await recordAudit(tx, actor, { action: 'order.refunded', entityType: 'order', entityId: order.id, after: { refundedAt: now.toISOString() } }, now);
-  return repo.setOrderStatus(tx, order.tenant_id, order.id, { status: 'REFUNDED', refunded_at: now, updated_at: now });
+/** The order's money went back: REFUNDED, its audit row and `listing.order_refunded`, together. */
+export async function markOrderRefunded(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, actor: Actor, order: OrderRow, now: Date): Promise<OrderRow> {
+  const refunded = await repo.setOrderStatus(tx, order.tenant_id, order.id, { status: 'REFUNDED', refunded_at: now, updated_at: now });
+  // After the write, because the webhook carries the refunded order; a refused transition rolls it back.
+  await recordTransition(
+    tx,
+    deps,
+    {
+      machine: ORDER_STATES,
+      entity: `order ${order.id}`,
+      from: order.status,
+      to: 'REFUNDED',
+      actor,
+      audit: { action: 'order.refunded', entityType: 'order', entityId: order.id, after: { status: 'REFUNDED', refundedAt: now.toISOString() } },
+      webhooks: [{ family: 'listing', action: 'order_refunded', data: await viewOfOrder(tx, refunded) }],
+    },
+    now,
+  );
+  return refunded;
 }
 
 export async function lockOpenIntentionsOfShows(tx: Tx, tenantId: string, showPks: readonly string[]): Promise<IntentionRow[]> {

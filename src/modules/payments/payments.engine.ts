@@ -2,8 +2,8 @@ import type { Deps } from '../../app/deps.js';
 import { withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
-import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { recordTransition } from '../webhooks/index.js';
 import type { ChargeResult } from './payments.provider.js';
 import { paymentsRepository as repo, type LineInput, type PaymentLineRow, type PaymentRow } from './payments.repository.js';
 import { paymentProvider } from './payments.service.js';
@@ -126,7 +126,22 @@ export async function confirmPayment<L, R>(deps: PaymentDeps, tenantId: string, 
     const locked = await settlement.lock(tx, known, lines);
     const payment = (await repo.find(tx, tenantId, paymentId, { lock: true }))!;
     if (payment.status !== 'PROCESSING') return settlement.confirmedBefore(tx, locked, payment, lines);
-    const to = transition(PAYMENT_STATES, `payment ${paymentId}`, payment.status, statusOf(result));
+    const taken = result.status === 'succeeded';
+    const to = await recordTransition(
+      tx,
+      deps,
+      {
+        machine: PAYMENT_STATES,
+        entity: `payment ${paymentId}`,
+        from: payment.status,
+        to: statusOf(result),
+        actor: engineActor(tenantId),
+        audit: taken
+          ? { action: 'payment.succeeded', entityType: 'payment', entityId: paymentId, after: { status: 'SUCCEEDED', providerRef: result.providerRef } }
+          : { action: 'payment.failed', entityType: 'payment', entityId: paymentId, after: { status: statusOf(result), code: result.code } },
+      },
+      now,
+    );
     const recorded = await repo.setStatus(tx, tenantId, paymentId, {
       status: to,
       provider_ref: result.providerRef,
@@ -135,13 +150,7 @@ export async function confirmPayment<L, R>(deps: PaymentDeps, tenantId: string, 
       failure_message: result.status === 'succeeded' ? null : result.message,
       updated_at: now,
     });
-    const actor = engineActor(tenantId);
-    if (to !== 'SUCCEEDED') {
-      await recordAudit(tx, actor, { action: 'payment.failed', entityType: 'payment', entityId: paymentId, after: { status: to, code: recorded.failure_code } }, now);
-      return settlement.failed(tx, locked, recorded, lines);
-    }
-    await recordAudit(tx, actor, { action: 'payment.succeeded', entityType: 'payment', entityId: paymentId, after: { providerRef: recorded.provider_ref } }, now);
-    return settlement.succeeded(tx, locked, recorded, lines);
+    return taken ? settlement.succeeded(tx, locked, recorded, lines) : settlement.failed(tx, locked, recorded, lines);
   });
 }
 
@@ -167,8 +176,13 @@ export async function refundPayment(deps: PaymentDeps, tenantId: string, payment
     const now = deps.clock.now();
     const current = await repo.find(tx, tenantId, paymentId, { lock: true });
     if (current?.status !== 'SUCCEEDED') return false;
-    const updated = await repo.setStatus(tx, tenantId, paymentId, { status: transition(PAYMENT_STATES, `payment ${paymentId}`, current.status, 'REFUNDED'), refund_ref: refundRef, updated_at: now });
-    await recordAudit(tx, engineActor(tenantId), { action: 'payment.refunded', entityType: 'payment', entityId: paymentId, after: { refundRef } }, now);
+    const status = await recordTransition(
+      tx,
+      deps,
+      { machine: PAYMENT_STATES, entity: `payment ${paymentId}`, from: current.status, to: 'REFUNDED', actor: engineActor(tenantId), audit: { action: 'payment.refunded', entityType: 'payment', entityId: paymentId, after: { status: 'REFUNDED', refundRef } } },
+      now,
+    );
+    const updated = await repo.setStatus(tx, tenantId, paymentId, { status, refund_ref: refundRef, updated_at: now });
     await refunded(tx, updated);
     return true;
   });

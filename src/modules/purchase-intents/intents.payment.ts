@@ -1,4 +1,5 @@
 import type { Deps } from '../../app/deps.js';
+import { inLockOrder } from '../../db/locks.js';
 import type { Executor, Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { toMajor, toMinor } from '../../lib/money.js';
@@ -41,9 +42,9 @@ export async function lockCheckoutIntents(tx: Tx, items: readonly CheckoutItem[]
     }
     seen.add(item.purchaseIntentId);
   }
-  const sorted = [...items].sort((a, b) => (a.purchaseIntentId < b.purchaseIntentId ? -1 : a.purchaseIntentId > b.purchaseIntentId ? 1 : 0));
+  const secrets = new Map(items.map((i) => [i.purchaseIntentId, i.secret]));
   const rows: IntentRow[] = [];
-  for (const item of sorted) rows.push(await findBySecret(tx, item.purchaseIntentId, item.secret, { lock: true }));
+  for (const id of inLockOrder(secrets.keys())) rows.push(await findBySecret(tx, id, secrets.get(id), { lock: true }));
   const tenantId = rows[0]!.tenant_id;
   if (rows.some((r) => r.tenant_id !== tenantId)) throw new AppError('VALIDATION_ERROR', 'the purchase intents of one checkout must belong to the same seller', { field: 'items' });
   const currency = rows[0]!.currency;
@@ -54,7 +55,7 @@ export async function lockCheckoutIntents(tx: Tx, items: readonly CheckoutItem[]
 /** The intents of a payment, locked (id order) before its payment row; a vanished one is absent. */
 export async function lockIntentsById(tx: Tx, tenantId: string, ids: readonly string[]): Promise<Map<string, IntentRow>> {
   const rows = new Map<string, IntentRow>();
-  for (const id of [...ids].sort()) {
+  for (const id of inLockOrder(ids)) {
     const row = await repo.lock(tx, tenantId, id);
     if (row) rows.set(row.id, row);
   }
