@@ -1,4 +1,3 @@
-export { governingShield, hasShieldRules, shieldUnlockAt, type GoverningShield, type ShieldRule } from './ticket-shield.rules.js';
 export { AccessShield, type ShieldedTicket, type ShieldPlace } from './ticket-shield.write.js';
 export { groupByScope, shieldCellsOf, type DueCell, type ScopeGroup, type ShieldCell, type UnlockScope } from './ticket-shield.cells.js';
 export { announceUnlock, claimUnlock, recordShieldApplied, unlockHistoryData } from './ticket-shield.service.js';

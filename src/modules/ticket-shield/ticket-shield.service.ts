@@ -13,7 +13,8 @@ import { ticketShieldRepository as repo, type UnlockClaim } from './ticket-shiel
  * every ticket writer applies (ticket-shield.write.ts), the per-cell verdicts (ticket-shield.cells.ts),
  * and here the shield's own records: the exactly-once unlock claims, and what a rule change or an
  * opening announces. The use cases that read events and drive the tickets' bulk access statements —
- * re-shielding after a rule change, the unlock sweep and its job — are in flows/ticket-shield.ts.
+ * re-shielding after a rule change, the unlock sweep (run every minute by flows/sweeps.ts) — are in
+ * flows/ticket-shield.ts.
  */
 
 /** Above this many tickets an audit row or `event.unlock` carries the count only (the history has every id). */
