@@ -1,8 +1,8 @@
 import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { transition } from '../../lib/state-machine.js';
-import { recordAudit, type Actor } from '../audit/index.js';
-import { emitWebhook } from '../webhooks/index.js';
+import type { Actor } from '../audit/index.js';
+import { recordTransition } from '../webhooks/index.js';
 import { eventsRepository as repo, type ShowRow } from './events.repository.js';
 import type { EventView } from './events.schemas.js';
 import { type EventDeps, loadViews, lockEvent } from './events.service.js';
@@ -60,31 +60,37 @@ export async function cancelEventInTx(
   }
 
   const now = deps.clock.now();
+  // Every show this call cancels is checked before anything is written; the one audit row records the
+  // event's own transition when it follows its last show, else the show's.
   for (const s of toCancel) transition(SHOW_STATES, `show ${s.show_id}`, s.status, 'CANCELLED');
   await repo.setShowsCancelled(tx, actor.tenantId, toCancel.map((s) => s.id), now);
   const updated = await repo.updateEvent(tx, actor.tenantId, event.id, {
     updated_at: now,
-    ...(eventCancelled ? { status: transition(EVENT_STATES, 'event', event.status, 'CANCELLED'), cancelled_at: now } : {}),
+    ...(eventCancelled ? { status: 'CANCELLED' as const, cancelled_at: now } : {}),
   });
   const [view] = await loadViews(tx, actor.tenantId, [updated]);
 
   const cancelledShowIds = toCancel.map((s) => s.show_id);
-  await recordAudit(
+  const show = toCancel[0];
+  // After the write, because the webhook carries the cancelled event; a refused transition rolls it back.
+  await recordTransition(
     tx,
-    actor,
+    deps,
     {
-      action: showId !== undefined ? 'event.show_cancelled' : 'event.cancelled',
-      entityType: 'event',
-      entityId: event.id,
-      before: { status: event.status, shows: toCancel.map((s) => ({ showId: s.show_id, status: s.status })) },
-      after: { status: updated.status, shows: cancelledShowIds.map((id) => ({ showId: id, status: 'CANCELLED' })) },
+      ...(eventCancelled || !show
+        ? { machine: EVENT_STATES, entity: 'event', from: event.status, to: 'CANCELLED' as const }
+        : { machine: SHOW_STATES, entity: `show ${show.show_id}`, from: show.status, to: 'CANCELLED' as const }),
+      actor,
+      audit: {
+        action: showId !== undefined ? 'event.show_cancelled' : 'event.cancelled',
+        entityType: 'event',
+        entityId: event.id,
+        before: { status: event.status, shows: toCancel.map((s) => ({ showId: s.show_id, status: s.status })) },
+        after: { status: updated.status, shows: cancelledShowIds.map((id) => ({ showId: id, status: 'CANCELLED' })) },
+      },
+      webhooks: [{ family: 'event', action: 'cancelled', data: showId !== undefined ? { ...view!, showId } : view! }],
     },
     now,
   );
-  await emitWebhook(tx, deps, actor.tenantId, {
-    family: 'event',
-    action: 'cancelled',
-    data: showId !== undefined ? { ...view!, showId } : view!,
-  });
   return { event: view!, eventId: event.id, changed: true, cancelledShowIds: toCancel.map((s) => s.id), eventCancelled };
 }

@@ -3,10 +3,9 @@ import { setLockTimeout, withLockTimeout } from '../../db/locks.js';
 import { pgConstraint, pgErrorCode, withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
-import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { getTenant } from '../tenants/index.js';
-import { emitWebhook } from '../webhooks/index.js';
+import { emitWebhook, emitWebhooks, recordTransition, type WebhookMessage } from '../webhooks/index.js';
 import { eventBusy, eventCancelled, eventNotFound } from './events.errors.js';
 import { toEventRecords, toEventViews, type EventRecord, type ShowRecord } from './events.mappers.js';
 import { eventsRepository as repo, type EventRow } from './events.repository.js';
@@ -129,18 +128,20 @@ export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventPut
       producers: JSON.stringify(input.producers),
       seating: input.seating === null ? null : JSON.stringify(input.seating),
       updated_at: now,
-      ...(nowCancelled ? { status: transition(EVENT_STATES, 'event', before.status, 'CANCELLED'), cancelled_at: now } : {}),
+      ...(nowCancelled ? { status: 'CANCELLED' as const, cancelled_at: now } : {}),
     });
     const keptRules = rules.filter((r) => !dropped.includes(r.id));
     const view = toEventViews([updated], written, keptRules)[0]!;
-    await recordAudit(
-      tx,
-      actor,
-      { action: 'event.updated', entityType: 'event', entityId: before.id, before: beforeView, after: { ...view, droppedRuleIds: dropped } },
-      now,
-    );
-    await emitWebhook(tx, deps, actor.tenantId, { family: 'event', action: 'updated', data: view });
-    if (nowCancelled) await emitWebhook(tx, deps, actor.tenantId, { family: 'event', action: 'cancelled', data: view });
+    const audit = { action: 'event.updated', entityType: 'event', entityId: before.id, before: beforeView, after: { ...view, droppedRuleIds: dropped } };
+    const webhooks: WebhookMessage[] = [{ family: 'event', action: 'updated', data: view }];
+    if (nowCancelled) {
+      // After the write, because the webhooks carry the cancelled event; a refused transition rolls it back.
+      webhooks.push({ family: 'event', action: 'cancelled', data: view });
+      await recordTransition(tx, deps, { machine: EVENT_STATES, entity: 'event', from: before.status, to: 'CANCELLED', actor, audit, webhooks }, now);
+    } else {
+      await recordAudit(tx, actor, audit, now);
+      await emitWebhooks(tx, deps, actor.tenantId, webhooks);
+    }
     return view;
   });
 }
