@@ -9,7 +9,8 @@ import type {
   TicketOptionsTable,
 } from '../modules/events/events.tables.js';
 import type { IdempotencyKeysTable } from '../modules/idempotency/idempotency.tables.js';
-import type { AdmissionsTable, IngestionJobsTable, RateLimitWindowsTable, TicketHistoryTable, TicketsTable } from '../modules/tickets/tickets.tables.js';
+import type { RateLimitWindowsTable } from '../modules/rate-limits/rate-limits.tables.js';
+import type { AdmissionsTable, IngestionJobsTable, TicketHistoryTable, TicketsTable } from '../modules/tickets/tickets.tables.js';
 import type { ApiKeysTable, TenantsTable } from '../modules/tenants/tenants.tables.js';
 import type { ListingTicketsTable, ListingsTable } from '../modules/listings/listings.tables.js';
 import type { BuyIntentionItemsTable, BuyIntentionsTable, OrderItemsTable, OrdersTable } from '../modules/orders/orders.tables.js';

@@ -38,9 +38,10 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
   const reserved = await withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const id = newIntentionId(now);
-    const listings = await reserveListings(tx, deps, actor.tenantId, input.listingIds, { intentionId: id, now, field: input.field });
+    const settings = await getMarketSettings(tx, actor.tenantId);
+    const listings = await reserveListings(tx, deps, actor.tenantId, input.listingIds, { intentionId: id, now, field: input.field, minutes: settings.holdMinutes });
     checkReservation(listings, input);
-    const lang = negotiateLang(input.lang, (await getMarketSettings(tx, actor.tenantId)).defaultLanguage);
+    const lang = negotiateLang(input.lang, settings.defaultLanguage);
     const created = await recordBuyIntentionInTx(tx, actor, { id, now, listings, buyerEmail: input.buyerEmail, source: input.source, lang });
     const oneTimeToken = input.loginTrust && (await issueOneTimeTokenInTx(tx, deps, actor, input.loginTrust, LOGIN_TRUST_FIELDS));
     const paymentUrl = hostedPageUrl(deps.config.publicUrl, checkoutPage(id, created.secret), { lang, oneTimeToken });

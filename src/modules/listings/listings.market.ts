@@ -105,10 +105,10 @@ export async function reserveListings(
   deps: ListingDeps,
   tenantId: string,
   listingIds: readonly string[],
-  hold: { intentionId: string; now: Date; field: string },
+  hold: { intentionId: string; now: Date; field: string; minutes: number },
 ): Promise<(ListingForSale & { holdExpiresAt: Date })[]> {
   const { intentionId, now } = hold;
-  const held = await repo.holdListings(tx, tenantId, listingIds, intentionId, now);
+  const held = await repo.holdListings(tx, tenantId, listingIds, intentionId, now, new Date(now.getTime() + hold.minutes * 60_000));
   if (held.length !== listingIds.length) throw unavailableError(listingIds, held.map((l) => l.id), hold.field);
   await emitWebhooks(
     tx,

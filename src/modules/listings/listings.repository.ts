@@ -104,15 +104,14 @@ export const listingsRepository = {
   /**
    * The reservation itself, as one conditional UPDATE: a listing is taken only if it is ACTIVE or its
    * hold has run out, so two buyers can never both get it (the second UPDATE re-checks the row after
-   * the first commits). The caller compares the count with what it asked for. The hold lasts the
-   * tenant's `resale_hold_minutes`, and each row comes back with its tickets: one round trip for the
-   * whole hold, the hot path of an on-sale race.
+   * the first commits). The caller compares the count with what it asked for. The hold lasts until
+   * `until` (the tenant's hold time, read by the caller), and each row comes back with its tickets:
+   * one round trip for the whole hold, the hot path of an on-sale race.
    */
-  async holdListings(tx: Tx, tenantId: string, ids: readonly string[], intentionId: string, now: Date): Promise<(ListingRow & { tickets: ListingTicketRow[] })[]> {
+  async holdListings(tx: Tx, tenantId: string, ids: readonly string[], intentionId: string, now: Date, until: Date): Promise<(ListingRow & { tickets: ListingTicketRow[] })[]> {
     const result = await sql<ListingRow & { tickets: { ticket_id: string; seat: unknown }[] }>`
       UPDATE listings l
-      SET status = 'RESERVED', hold_intention_id = ${intentionId}, updated_at = ${now},
-          hold_expires_at = ${now}::timestamptz + make_interval(mins => (SELECT resale_hold_minutes FROM tenants WHERE id = ${tenantId}))
+      SET status = 'RESERVED', hold_intention_id = ${intentionId}, updated_at = ${now}, hold_expires_at = ${until}
       WHERE l.tenant_id = ${tenantId} AND l.id = ANY(${ids}::text[])
         AND (l.status = 'ACTIVE' OR (l.status = 'RESERVED' AND l.hold_expires_at <= ${now}))
       RETURNING l.*, (

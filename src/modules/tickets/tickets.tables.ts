@@ -79,10 +79,3 @@ export interface IngestionJobsTable {
   started_at: Date | null;
   completed_at: Date | null;
 }
-
-export interface RateLimitWindowsTable {
-  tenant_id: string;
-  subject: string;
-  window_start: Date;
-  count: number;
-}
