@@ -1,10 +1,10 @@
 import type { Deps } from '../../app/deps.js';
 import { withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
-import { canTransition, transition } from '../../lib/state-machine.js';
+import { canTransition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { findShow } from '../events/index.js';
-import { emitWebhook } from '../webhooks/index.js';
+import { emitWebhook, recordTransition } from '../webhooks/index.js';
 import { AccessShield } from './tickets.access.js';
 import { Catalogue, isIssue } from './tickets.catalogue.js';
 import { listTicketHistory, recordTicketHistory } from './tickets.history.js';
@@ -96,7 +96,7 @@ async function writeChanges(tx: Tx, deps: TicketDeps, actor: Actor, row: TicketR
   // A listed ticket that changes owner leaves the market: the seller no longer owns what is on sale.
   const leavesMarket = row.status === 'LISTED' && row.buyer_email !== n.buyerEmail;
   const updated = await repo.updateTicket(tx, actor.tenantId, row.ticket_id, {
-    ...(leavesMarket ? { status: transition(TICKET_STATES, `ticket ${row.ticket_id}`, row.status, 'VALID') } : {}),
+    ...(leavesMarket ? { status: 'VALID' as const } : {}),
     ...(reissued ? { access_reissue_pending: false } : {}),
     event_id: n.eventId,
     show_pk: n.showPk,
@@ -190,8 +190,15 @@ export async function updateTicket(deps: TicketDeps, actor: Actor, ticketId: str
     const view = await viewOf(tx, updated, { externalReferenceEventId: n.externalReferenceEventId, showId: n.showId });
     const { history: _h, ...after } = view;
     const { history: _b, ...before } = beforeView;
-    await recordAudit(tx, actor, { action: 'ticket.updated', entityType: 'ticket', entityId: ticketId, before, after }, deps.clock.now());
-    await emitWebhook(tx, deps, actor.tenantId, { family: 'ticket', action: 'updated', data: after });
+    const audit = { action: 'ticket.updated', entityType: 'ticket', entityId: ticketId, before, after };
+    const webhook = { family: 'ticket', action: 'updated', data: after } as const;
+    if (updated.status !== row.status) {
+      // A listed ticket that changed owner left the market (LISTED → VALID, written by writeChanges); a refused transition rolls it back.
+      await recordTransition(tx, deps, { machine: TICKET_STATES, entity: `ticket ${ticketId}`, from: row.status, to: updated.status, actor, audit, webhooks: [webhook] }, deps.clock.now());
+    } else {
+      await recordAudit(tx, actor, audit, deps.clock.now());
+      await emitWebhook(tx, deps, actor.tenantId, webhook);
+    }
     return view;
   });
 }
@@ -209,17 +216,18 @@ export async function deleteTicket(deps: TicketDeps, actor: Actor, ticketId: str
     if (row.status === 'DELETED') return viewOf(tx, row);
     if (!canTransition(TICKET_STATES, row.status, 'DELETED')) throw refusal(row);
     const now = deps.clock.now();
-    const updated = await repo.updateTicket(tx, actor.tenantId, ticketId, {
-      status: transition(TICKET_STATES, `ticket ${ticketId}`, row.status, 'DELETED'),
-      status_reason: 'DELETED_BY_INTEGRATOR',
-      updated_at: now,
-    });
+    const updated = await repo.updateTicket(tx, actor.tenantId, ticketId, { status: 'DELETED', status_reason: 'DELETED_BY_INTEGRATOR', updated_at: now });
     await recordTicketHistory(tx, actor.tenantId, ticketId, 'DELETED', actor, { previousStatus: row.status }, now);
     if (row.status === 'LISTED') await ticketsLeftMarket(tx, deps, actor, actor.tenantId, [ticketId], 'TICKET_DELETED', now);
     const view = await viewOf(tx, updated);
-    await recordAudit(tx, actor, { action: 'ticket.deleted', entityType: 'ticket', entityId: ticketId, before: { status: row.status }, after: { status: 'DELETED' } }, now);
     const { history: _h, ...data } = view;
-    await emitWebhook(tx, deps, actor.tenantId, { family: 'ticket', action: 'deleted', data });
+    // After the write, because the webhook carries the deleted ticket; a refused transition rolls it back.
+    await recordTransition(
+      tx,
+      deps,
+      { machine: TICKET_STATES, entity: `ticket ${ticketId}`, from: row.status, to: 'DELETED', actor, audit: { action: 'ticket.deleted', entityType: 'ticket', entityId: ticketId }, webhooks: [{ family: 'ticket', action: 'deleted', data }] },
+      now,
+    );
     return view;
   });
 }
