@@ -27,11 +27,11 @@ import {
   lockIntentsById,
   publicActor,
   recordDepositPaid,
-  ticketLine,
+  ticketsToIssue,
+  cartTickets,
   type CheckoutItem,
   type IntentRow,
   type IntentView,
-  type StoredItem,
   type TakenCharge,
 } from '../modules/purchase-intents/index.js';
 import { issueTicketsForIntent, validateTicketsOfIntent } from '../modules/tickets/index.js';
@@ -112,21 +112,8 @@ async function deliverTickets(tx: Tx, actor: Actor, row: IntentRow, now: Date): 
   // Paid without reserved tickets: its tickets are issued now, VALID, so its places stay taken.
   const found = await findShow(tx, row.tenant_id, { id: row.show_pk });
   if (!found) return false;
-  await issueTicketsForIntent(
-    tx,
-    actor,
-    {
-      intentId: row.id,
-      eventId: found.event.id,
-      externalReferenceId: found.event.externalReferenceId,
-      showPk: row.show_pk,
-      currency: row.currency,
-      customerId: row.customer_id,
-      valid: true,
-      lines: (row.tickets as StoredItem[]).map(ticketLine),
-    },
-    now,
-  );
+  const intent = { id: row.id, currency: row.currency, customerId: row.customer_id };
+  await issueTicketsForIntent(tx, actor, ticketsToIssue(intent, found.event, row.show_pk, true, cartTickets(row)), now);
   return true;
 }
 

@@ -4,7 +4,7 @@ import { installEdge } from '../shared/edge.js';
 import { answerOptions } from '../shared/options.js';
 import { publicCors } from './cors.js';
 import { purchaseIntentRoutes } from './intents.routes.js';
-import { publicPurchaseIntentRoutes } from './public.routes.js';
+import { publicPurchaseIntentRoutes } from './intents.public.routes.js';
 import { strategiesRoutes } from './strategies.routes.js';
 
 /**

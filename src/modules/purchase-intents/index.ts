@@ -23,8 +23,8 @@ export {
   type TakenCharge,
 } from './intents.payment.js';
 export { findIntentRow } from './intents.payment.js';
-export { intentView, type IntentRow, type StoredItem } from './intents.model.js';
-export { ticketLine, type IntentView } from './intents.service.js';
+export { intentView, type IntentRow } from './intents.model.js';
+export { type IntentView } from './intents.service.js';
 export { type StoredStrategy } from './strategies.model.js';
 export { createStrategy, getStrategy, listStrategies, updateStrategy, type StrategyInput } from './strategies.service.js';
 export { referenceSchema, relaxOneOf } from './reference.js';
