@@ -1,10 +1,9 @@
 import type { Deps } from '../../app/deps.js';
 import { withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
-import { transition } from '../../lib/state-machine.js';
-import { recordAudit, type Actor } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
 import { markTicketsUnlisted } from '../tickets/index.js';
-import { emitWebhook } from '../webhooks/index.js';
+import { emitWebhook, recordTransition } from '../webhooks/index.js';
 import { groupTickets, listingView } from './listings.mappers.js';
 import { listingsRepository as repo, type ListingRow } from './listings.repository.js';
 import type { ListingView } from './listings.schemas.js';
@@ -44,7 +43,7 @@ export async function findListingForTicket(ex: Executor, tenantId: string, ticke
 /** Closes open listings as TERMINATED, gives their remaining tickets back to VALID, and says so. */
 export async function terminateListingsInTx(tx: Tx, deps: ListingDeps, actor: Actor, listings: readonly ListingRow[], reason: string, now: Date): Promise<ListingView[]> {
   if (listings.length === 0) return [];
-  for (const l of listings) transition(LISTING_STATES, `listing ${l.id}`, l.status, 'TERMINATED');
+  const from = new Map(listings.map((l) => [l.id, l.status]));
   const closed = await repo.closeListings(tx, actor.tenantId, listings.map((l) => l.id), 'TERMINATED', reason, null, now);
   const tickets = groupTickets(await repo.ticketsOf(tx, actor.tenantId, closed.map((l) => l.id)));
   const views: ListingView[] = [];
@@ -52,8 +51,22 @@ export async function terminateListingsInTx(tx: Tx, deps: ListingDeps, actor: Ac
     const own = tickets.get(l.id) ?? [];
     await markTicketsUnlisted(tx, actor, actor.tenantId, own.map((t) => t.ticket_id), l.id, reason, now);
     const view = listingView(l, own, now);
-    await recordAudit(tx, actor, { action: 'listing.terminated', entityType: 'listing', entityId: l.id, after: { reason } }, now);
-    await announceListing(tx, deps, 'deleted', view, actor.tenantId);
+    // After the write, because the webhook carries the closed listing; a refused transition (a listing
+    // already SOLD or TERMINATED) rolls the whole termination back.
+    await recordTransition(
+      tx,
+      deps,
+      {
+        machine: LISTING_STATES,
+        entity: `listing ${l.id}`,
+        from: from.get(l.id)!,
+        to: 'TERMINATED',
+        actor,
+        audit: { action: 'listing.terminated', entityType: 'listing', entityId: l.id, after: { status: 'TERMINATED', reason } },
+        webhooks: [{ family: 'listing', action: 'deleted', data: view }],
+      },
+      now,
+    );
     views.push(view);
   }
   return views;
