@@ -4,8 +4,9 @@ import type { Executor, Tx } from '../../db/tx.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { toMajor } from '../../lib/money.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { emitWebhook } from '../webhooks/index.js';
+import { emitWebhook, recordTransition } from '../webhooks/index.js';
 import { payoutsRepository as repo, type PayoutRow } from './payouts.repository.js';
+import { PAYOUT_STATES } from './payouts.states.js';
 
 export type PayoutDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
 
@@ -39,8 +40,30 @@ export function payoutView(p: PayoutRow): PayoutView {
   };
 }
 
-async function announce(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, action: 'scheduled' | 'released' | 'cancelled', rows: readonly PayoutRow[]): Promise<void> {
+async function announce(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, action: 'scheduled', rows: readonly PayoutRow[]): Promise<void> {
   for (const p of rows) await emitWebhook(tx, deps, tenantId, { family: 'payouts', action, data: payoutView(p) });
+}
+
+/**
+ * A SCHEDULED payout the repository just moved (its conditional UPDATE only takes SCHEDULED rows):
+ * the transition checked, its audit row and its `payouts.released|cancelled` webhook, which carries
+ * the payout as it now is.
+ */
+async function recordPayoutTransition(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, actor: Actor, p: PayoutRow, action: 'released' | 'cancelled', after: Record<string, unknown>, now: Date): Promise<void> {
+  await recordTransition(
+    tx,
+    deps,
+    {
+      machine: PAYOUT_STATES,
+      entity: `payout ${p.id}`,
+      from: 'SCHEDULED',
+      to: p.status,
+      actor,
+      audit: { action: `payout.${action}`, entityType: 'payout', entityId: p.id, after: { status: p.status, ...after } },
+      webhooks: [{ family: 'payouts', action, data: payoutView(p) }],
+    },
+    now,
+  );
 }
 
 /**
@@ -80,8 +103,7 @@ export async function schedulePayouts(
 /** A refunded order pays no seller: its scheduled payouts are cancelled (released ones stay, and are reported). */
 export async function cancelPayoutsOfOrders(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, actor: Actor, orderIds: readonly string[], reason: string, now: Date): Promise<PayoutView[]> {
   const rows = await repo.cancelScheduledOfOrders(tx, actor.tenantId, orderIds, reason, now);
-  for (const p of rows) await recordAudit(tx, actor, { action: 'payout.cancelled', entityType: 'payout', entityId: p.id, after: { reason } }, now);
-  await announce(tx, deps, actor.tenantId, 'cancelled', rows);
+  for (const p of rows) await recordPayoutTransition(tx, deps, actor, p, 'cancelled', { reason }, now);
   return rows.map(payoutView);
 }
 
@@ -96,8 +118,7 @@ export async function releaseDuePayouts(deps: PayoutDeps, batch = 500): Promise<
     const rows = await repo.releaseDue(tx, now, limit);
     for (const p of rows) {
       const actor: Actor = { tenantId: p.tenant_id, label: 'job:payouts-release' };
-      await recordAudit(tx, actor, { action: 'payout.released', entityType: 'payout', entityId: p.id, after: { releasedAt: now.toISOString() } }, now);
-      await announce(tx, deps, p.tenant_id, 'released', [p]);
+      await recordPayoutTransition(tx, deps, actor, p, 'released', { releasedAt: now.toISOString() }, now);
     }
     return rows.length;
   });
