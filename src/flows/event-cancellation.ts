@@ -46,7 +46,7 @@ async function unwindResale(tx: Tx, deps: Pick<Deps, 'db' | 'clock' | 'queue'>, 
   if (showPks.length === 0) return;
   const now = deps.clock.now();
   for (const intention of await lockOpenIntentionsOfShows(tx, actor.tenantId, showPks)) {
-    await moveIntention(tx, intention, 'CANCELLED', now);
+    await moveIntention(tx, deps, actor, intention, 'CANCELLED', now);
     await releaseListingsOf(tx, deps, actor.tenantId, intention.id, now);
   }
   await endListingsOfShows(tx, deps, actor, showPks, reason, now);

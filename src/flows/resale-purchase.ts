@@ -105,13 +105,13 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
       const items = await intentionItems(tx, found.tenant_id, found.id);
       const lost = await listingsNoLongerFor(tx, found.tenant_id, items.map((i) => ({ listingId: i.listing_id, priceMinor: i.price_minor, buyerFeeMinor: i.buyer_fee_minor })), found.id, now);
       if (lost.length > 0) {
-        if (found.status === 'RESERVED') await moveIntention(tx, found, 'EXPIRED', now);
+        if (found.status === 'RESERVED') await moveIntention(tx, deps, checkoutActor(found.tenant_id), found, 'EXPIRED', now);
         await releaseListingsOf(tx, deps, found.tenant_id, found.id, now);
         return { kind: 'lost', intentionId: found.id, listingIds: lost };
       }
     }
     // An email the page gave holds for this attempt only: a failed charge clears it (the settlement).
-    await moveIntention(tx, found, 'PAYING', now, found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {});
+    await moveIntention(tx, deps, checkoutActor(found.tenant_id), found, 'PAYING', now, found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {});
     const payment = await beginPayment(tx, deps, {
       tenantId: found.tenant_id,
       purpose: 'RESALE_ORDER',
@@ -161,7 +161,7 @@ export function resaleSettlement(deps: PurchaseDeps): Settlement<IntentionRow, {
       if (intention.status === 'PAYING') {
         const now = deps.clock.now();
         const stillHeld = intention.expires_at.getTime() > now.getTime();
-        await moveIntention(tx, intention, stillHeld ? 'RESERVED' : 'EXPIRED', now, intention.buyer_from_checkout ? { buyer_email: null, buyer_from_checkout: false } : {});
+        await moveIntention(tx, deps, checkoutActor(intention.tenant_id), intention, stillHeld ? 'RESERVED' : 'EXPIRED', now, intention.buyer_from_checkout ? { buyer_email: null, buyer_from_checkout: false } : {});
         if (!stillHeld) await releaseListingsOf(tx, deps, intention.tenant_id, intention.id, now);
       }
       return { intentionId: intention.id, payment };
@@ -179,7 +179,7 @@ async function refundAtOnce(tx: Tx, deps: PurchaseDeps, actor: Actor, intention:
   await releaseListingsOf(tx, deps, intention.tenant_id, intention.id, now);
   await recordOrder(tx, actor, orderId, { intention, paymentId: payment.id, buyerEmail: intention.buyer_email!, status: 'REFUND_PENDING', outcome, refundReason: reason, items: [], now });
   // A cancelled intention stays CANCELLED but still points at its order, so the checkout shows the refund.
-  if (intention.status === 'PAYING') await moveIntention(tx, intention, 'REFUNDED', now, { order_id: orderId });
+  if (intention.status === 'PAYING') await moveIntention(tx, deps, actor, intention, 'REFUNDED', now, { order_id: orderId });
   else await linkOrderToIntention(tx, intention, orderId, now);
   await requestRefund(tx, deps, intention.tenant_id, payment.id);
 }
@@ -209,7 +209,7 @@ async function settle(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: Inten
     l.ticketIds.map((ticketId) => ({ ticketId, listingId: l.listingId, sellerEmail: l.sellerEmail, priceMinor: l.priceMinor, buyerFeeMinor: l.buyerFeeMinor, sellerFeeMinor: l.sellerFeeMinor })),
   );
   await recordOrder(tx, actor, orderId, { intention, paymentId: payment.id, buyerEmail, status: 'COMPLETED', outcome: lateness, refundReason: null, items: orderItems, now });
-  await moveIntention(tx, intention, 'COMPLETED', now, { order_id: orderId });
+  await moveIntention(tx, deps, actor, intention, 'COMPLETED', now, { order_id: orderId });
   // Only the show's times: settlement is the hot path of a purchase, the whole catalogue is not needed.
   const show = await showSchedule(tx, tenantId, intention.show_pk);
   const releaseAt = show?.endsAt ?? new Date((show?.startsAt ?? now).getTime() + DEFAULT_SHOW_LENGTH_MS);

@@ -3,7 +3,6 @@ import { sweepInBatches } from '../../db/batch-sweep.js';
 import type { Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
-import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { recordTransition } from '../webhooks/index.js';
 import { releaseListingsOf } from '../listings/index.js';
@@ -25,9 +24,38 @@ export async function lockIntention(tx: Tx, tenantId: string, id: string): Promi
   return row;
 }
 
-export async function moveIntention(tx: Tx, row: IntentionRow, to: IntentionStatus, now: Date, extra: { order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean } = {}): Promise<IntentionRow> {
-  transition(INTENTION_STATES, `buy intention ${row.id}`, row.status, to);
-  return repo.setIntentionStatus(tx, row.tenant_id, row.id, { status: to, ...extra, updated_at: now });
+/**
+ * A buy intention's transition with its audit row (`buy_intention.paying`, `.completed`, …), checked
+ * before the write. No webhook: integrators hear of the listings and the order, not of the intention.
+ */
+export async function moveIntention(
+  tx: Tx,
+  deps: Pick<Deps, 'clock' | 'queue'>,
+  actor: Actor,
+  row: IntentionRow,
+  to: IntentionStatus,
+  now: Date,
+  extra: { order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean } = {},
+): Promise<IntentionRow> {
+  const status = await recordTransition(
+    tx,
+    deps,
+    {
+      machine: INTENTION_STATES,
+      entity: `buy intention ${row.id}`,
+      from: row.status,
+      to,
+      actor,
+      audit: {
+        action: `buy_intention.${to.toLowerCase()}`,
+        entityType: 'buy_intention',
+        entityId: row.id,
+        ...(extra.order_id !== undefined ? { after: { status: to, orderId: extra.order_id } } : {}),
+      },
+    },
+    now,
+  );
+  return repo.setIntentionStatus(tx, row.tenant_id, row.id, { status, ...extra, updated_at: now });
 }
 
 /** Links an order to an intention that keeps its status (a cancelled one whose in-flight payment is refunded). */
@@ -161,7 +189,20 @@ export async function expireIntentions(deps: Pick<Deps, 'db' | 'clock' | 'queue'
     for (const r of rows) {
       const actor: Actor = { tenantId: r.tenant_id, label: 'job:buy-intentions-expire' };
       await releaseListingsOf(tx, deps, r.tenant_id, r.id, now);
-      await recordAudit(tx, actor, { action: 'buy_intention.expired', entityType: 'buy_intention', entityId: r.id, after: { expiresAt: r.expires_at.toISOString() } }, now);
+      // expireDue moved exactly the RESERVED ones.
+      await recordTransition(
+        tx,
+        deps,
+        {
+          machine: INTENTION_STATES,
+          entity: `buy intention ${r.id}`,
+          from: 'RESERVED',
+          to: r.status,
+          actor,
+          audit: { action: 'buy_intention.expired', entityType: 'buy_intention', entityId: r.id, after: { status: r.status, expiresAt: r.expires_at.toISOString() } },
+        },
+        now,
+      );
     }
     return rows.length;
   });
