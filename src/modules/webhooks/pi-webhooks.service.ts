@@ -2,8 +2,8 @@ import type { Deps } from '../../app/deps.js';
 import type { Tx } from '../../db/tx.js';
 import { newId } from '../../lib/ids.js';
 import { PI_FAMILY } from './pi-webhooks.signing.js';
+import { DELIVER_JOB } from './webhooks.outbox.js';
 import { webhooksRepository as repo } from './webhooks.repository.js';
-import { DELIVER_JOB } from './webhooks.service.js';
 
 export type PurchaseIntentWebhookType =
   | 'purchaseIntent.created'

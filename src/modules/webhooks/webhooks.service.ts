@@ -9,25 +9,10 @@ import { hostOf, isPrivateHost, PrivateAddressError, publicOnlyLookup } from '..
 import { signWebhook } from '../../lib/signing.js';
 import { transition, type StateMachine } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { DELIVER_JOB } from './webhooks.outbox.js';
 import { isPurchaseIntentEventType, signVivenu } from './pi-webhooks.signing.js';
 import { webhooksRepository as repo, type DeliveryRow, type EndpointRow } from './webhooks.repository.js';
-
-export const DELIVER_JOB = 'webhook-deliver';
-
-/** Families of the marketplace webhook envelope (SPEC §8). */
-export type WebhookFamily = 'event' | 'ticket' | 'listing' | 'notifyMe' | 'payouts' | 'job';
-
-export interface WebhookMessage {
-  family: WebhookFamily;
-  /**
-   * The verb (`created`, `updated`, `unlock`). On the wire `action` is `<family>.<verb>`
-   * (`listing.created`), as menta documents it and receivers switch on it (SPEC §8); the same
-   * string is the delivery's event type that endpoints subscribe to.
-   */
-  action: string;
-  type?: string;
-  data: unknown;
-}
+import { recordTransition } from './webhooks.transitions.js';
 
 type DeliveryStatus = DeliveryRow['status'];
 /** FAILED → PENDING and DELIVERED → PENDING are manual redeliveries. */
@@ -156,54 +141,6 @@ export async function deleteEndpoint(deps: Deps, actor: Actor, id: string) {
   });
 }
 
-/**
- * The outbox write: one delivery row per subscribed endpoint and one job each, in the caller's
- * transaction. Nothing is sent now; the worker sends after commit, so a rolled-back change never
- * produces a webhook and a committed one always does.
- */
-export async function emitWebhook(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, message: WebhookMessage): Promise<void> {
-  await emitWebhooks(tx, deps, tenantId, [message]);
-}
-
-/**
- * Several messages of one change (a reservation of many listings): one subscriber lookup per event
- * type instead of one per message, the same outbox rows as `emitWebhook` one by one, in order.
- */
-export async function emitWebhooks(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, messages: readonly WebhookMessage[]): Promise<void> {
-  const subscribers = new Map<string, Awaited<ReturnType<typeof repo.findSubscribers>>>();
-  const now = deps.clock.now();
-  const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
-  for (const message of messages) {
-    const eventType = `${message.family}.${message.action}`;
-    let endpoints = subscribers.get(eventType);
-    if (!endpoints) {
-      endpoints = await repo.findSubscribers(tx, tenantId, eventType, message.family);
-      subscribers.set(eventType, endpoints);
-    }
-    if (endpoints.length === 0) continue;
-    const messageId = newId('msg', now.getTime());
-    const body = JSON.stringify({
-      message: { family: message.family, action: eventType, ...(message.type ? { type: message.type } : {}), data: message.data },
-    });
-    for (const e of endpoints) {
-      rows.push({
-        tenant_id: tenantId,
-        id: newId('whd', now.getTime()),
-        endpoint_id: e.id,
-        message_id: messageId,
-        event_type: eventType,
-        body,
-        status: 'PENDING' as const,
-        next_attempt_at: now,
-        created_at: now,
-      });
-    }
-  }
-  if (rows.length === 0) return;
-  await repo.insertDeliveries(tx, rows);
-  for (const r of rows) await deps.queue.send(tx, DELIVER_JOB, { tenantId, deliveryId: r.id });
-}
-
 interface AttemptResult {
   statusCode: number | null;
   error: string | null;
@@ -329,12 +266,14 @@ export async function redeliver(deps: Deps, actor: Actor, deliveryId: string) {
     const current = await repo.lockDelivery(tx, actor.tenantId, deliveryId);
     if (!current) throw new AppError('DELIVERY_NOT_FOUND', `webhook delivery ${deliveryId} does not exist`);
     const now = deps.clock.now();
-    const row = await repo.updateDelivery(tx, actor.tenantId, deliveryId, {
-      status: transition(DELIVERY_STATES, 'webhook delivery', current.status, 'PENDING'),
-      next_attempt_at: now,
-    });
+    const status = await recordTransition(
+      tx,
+      deps,
+      { machine: DELIVERY_STATES, entity: 'webhook delivery', from: current.status, to: 'PENDING', actor, audit: { action: 'webhook_delivery.redelivered', entityType: 'webhook_delivery', entityId: deliveryId } },
+      now,
+    );
+    const row = await repo.updateDelivery(tx, actor.tenantId, deliveryId, { status, next_attempt_at: now });
     await deps.queue.send(tx, DELIVER_JOB, { tenantId: actor.tenantId, deliveryId });
-    await recordAudit(tx, actor, { action: 'webhook_delivery.redelivered', entityType: 'webhook_delivery', entityId: deliveryId, before: { status: current.status }, after: { status: 'PENDING' } }, now);
     return deliveryView(row, []);
   });
 }

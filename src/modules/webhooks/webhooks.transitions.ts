@@ -2,7 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import type { Tx } from '../../db/tx.js';
 import { transition, type StateMachine } from '../../lib/state-machine.js';
 import { recordAudit, type Actor, type AuditEntry } from '../audit/index.js';
-import { emitWebhooks, type WebhookMessage } from './webhooks.service.js';
+import { emitWebhooks, type WebhookMessage } from './webhooks.outbox.js';
 
 /**
  * A lifecycle change's bookkeeping, in the transaction that makes the change: the transition checked
