@@ -3,8 +3,8 @@ import { inLockOrder } from '../../db/locks.js';
 import type { Executor, Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { toMajor, toMinor } from '../../lib/money.js';
-import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
+import { recordTransition } from '../webhooks/index.js';
 import { intentView, type HistoryItem, type IntentRow } from './intents.model.js';
 import { findBySecret } from './intents.public.service.js';
 import { intentsRepository as repo } from './intents.repository.js';
@@ -130,7 +130,7 @@ export async function completePaidIntent(
   const deposit = row.deposit as { amount: number } | null;
   const data = { checkoutId: charge.checkoutId, transactionId: charge.paymentId, amount: toMajor(charge.amountMinor, row.currency), ...(deposit ? { depositCredited: deposit.amount } : {}) };
   const updated = await repo.update(tx, row.tenant_id, row.id, {
-    status: transition(INTENT_STATES, 'purchase intent', row.status, 'complete'),
+    status: 'complete',
     transaction_id: charge.paymentId,
     outcome_checkout_id: charge.checkoutId,
     tickets_issued: charge.ticketsIssued,
@@ -139,8 +139,21 @@ export async function completePaidIntent(
     version: row.version + 1,
     updated_at: now,
   });
-  await recordAudit(tx, actor, { action: 'purchaseIntent.completed', entityType: 'purchaseIntent', entityId: row.id, before: { status: 'new' }, after: { status: 'complete', ...data } }, now);
-  await announceIntent(tx, deps, row.tenant_id, 'purchaseIntent.completed', intentView(updated));
+  // After the write, because the webhook carries the completed intent; a refused transition rolls it back.
+  await recordTransition(
+    tx,
+    deps,
+    {
+      machine: INTENT_STATES,
+      entity: 'purchase intent',
+      from: row.status,
+      to: 'complete',
+      actor,
+      audit: { action: 'purchaseIntent.completed', entityType: 'purchaseIntent', entityId: row.id, after: { status: 'complete', ...data } },
+      purchaseIntentWebhook: { type: 'purchaseIntent.completed', purchaseIntent: intentView(updated) },
+    },
+    now,
+  );
 }
 
 export async function findIntentRow(ex: Executor, tenantId: string, id: string): Promise<IntentRow | undefined> {

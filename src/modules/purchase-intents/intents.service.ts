@@ -3,15 +3,14 @@ import type { Updateable } from 'kysely';
 import type { Deps } from '../../app/deps.js';
 import { withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
-import { transition } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { emitPurchaseIntentWebhook, type PurchaseIntentWebhookType } from '../webhooks/index.js';
+import { emitPurchaseIntentWebhook, recordTransition, type PurchaseIntentWebhookType } from '../webhooks/index.js';
 import { invalidateTicketsOfIntent } from '../tickets/index.js';
 import { intentView, type HistoryItem, type HistoryType, type IntentRow } from './intents.model.js';
 import { intentsRepository as repo } from './intents.repository.js';
 import type { ApprovalBody, ListQuery, PatchIntentBody } from './intents.schemas.js';
 import { APPROVAL_STATES, INTENT_STATES } from './intents.states.js';
-import type { PurchaseIntentsTable } from './intents.tables.js';
+import type { ApprovalStatus, IntentStatus, PurchaseIntentsTable } from './intents.tables.js';
 
 /**
  * A purchase intent's reads and changes that are this module's alone (SPEC §7): get, list, search,
@@ -81,11 +80,18 @@ export interface IntentChange {
   action: string;
   /** The webhook announcing it (default `purchaseIntent.updated`). */
   webhook?: PurchaseIntentWebhookType;
+  /**
+   * The lifecycle move the change makes, if any (the intent's status or its approval): written here,
+   * checked against its state machine and audited by recordTransition.
+   */
+  moves?: { status: IntentStatus } | { approval: ApprovalStatus };
 }
 
 /**
  * Lock, check, change, append history, bump `__v`, audit, announce (webhook in the same
- * transaction): the frame of every change of an existing intent.
+ * transaction): the frame of every change of an existing intent. A change that moves the intent's
+ * status or approval is recorded through recordTransition, after the write (the webhook carries the
+ * changed intent; a refused transition rolls it back).
  */
 export async function changeIntent(
   deps: IntentDeps,
@@ -98,24 +104,34 @@ export async function changeIntent(
     const now = deps.clock.now();
     const row = await repo.lock(tx, actor.tenantId, id);
     if (!row) throw notFound(id);
-    const { set, history, action, webhook } = await change(row, now, tx);
+    const { set, history, action, webhook, moves } = await change(row, now, tx);
     // Nothing asked to change: no new version, no history entry.
     if (history.length === 0) return intentView(row);
     const updated = await repo.update(tx, actor.tenantId, id, {
       ...set,
+      ...(moves === undefined ? {} : 'status' in moves ? { status: moves.status } : { approval_status: moves.approval }),
       history: JSON.stringify([...(row.history as HistoryItem[]), ...history]),
       version: row.version + 1,
       updated_at: now,
     });
-    await recordAudit(
-      tx,
-      actor,
-      { action, entityType: 'purchaseIntent', entityId: id, before: { status: row.status, approvalStatus: row.approval_status }, after: { status: updated.status, approvalStatus: updated.approval_status } },
-      now,
-    );
     if (after) await after(tx, updated, now);
     const view = intentView(updated);
-    await announceIntent(tx, deps, actor.tenantId, webhook ?? 'purchaseIntent.updated', view);
+    const audit = {
+      action,
+      entityType: 'purchaseIntent',
+      entityId: id,
+      before: { status: row.status, approvalStatus: row.approval_status },
+      after: { status: updated.status, approvalStatus: updated.approval_status },
+    };
+    const announce = { type: webhook ?? 'purchaseIntent.updated', purchaseIntent: view } as const;
+    if (moves === undefined) {
+      await recordAudit(tx, actor, audit, now);
+      await announceIntent(tx, deps, actor.tenantId, announce.type, view);
+    } else if ('status' in moves) {
+      await recordTransition(tx, deps, { machine: INTENT_STATES, entity: 'purchase intent', from: row.status, to: moves.status, actor, audit, purchaseIntentWebhook: announce }, now);
+    } else {
+      await recordTransition(tx, deps, { machine: APPROVAL_STATES, entity: 'purchase intent approval', from: row.approval_status, to: moves.approval, actor, audit, purchaseIntentWebhook: announce }, now);
+    }
     return view;
   });
 }
@@ -144,7 +160,8 @@ export async function cancelIntent(deps: IntentDeps, actor: Actor, id: string): 
     }
     // Canceled intents no longer count in availability: their places are released with this commit.
     return {
-      set: { status: transition(INTENT_STATES, 'purchase intent', row.status, 'canceled') },
+      set: {},
+      moves: { status: 'canceled' },
       history: [historyItem('purchaseIntent.canceled', actor, now)],
       action: 'purchaseIntent.canceled',
       webhook: 'purchaseIntent.cancelled',
@@ -173,11 +190,11 @@ export async function setApproval(deps: IntentDeps, actor: Actor, id: string, bo
       const data = { rejectionReason: { from: row.rejection_reason, to: body.rejectionReason ?? null } };
       return { set: { rejection_reason: body.rejectionReason ?? null }, history: [historyItem('purchaseIntent.updated', actor, now, data)], action: 'purchaseIntent.updated' };
     }
-    transition(APPROVAL_STATES, 'purchase intent approval', row.approval_status, to);
     const type: HistoryType = to === 'approved' ? 'purchaseIntent.approved' : to === 'rejected' ? 'purchaseIntent.rejected' : 'purchaseIntent.updated';
     const data = { approvalStatus: { from: row.approval_status, to }, ...(to === 'rejected' && body.rejectionReason ? { rejectionReason: body.rejectionReason } : {}) };
     return {
-      set: { approval_status: to, rejection_reason: to === 'rejected' ? (body.rejectionReason ?? null) : null },
+      set: { rejection_reason: to === 'rejected' ? (body.rejectionReason ?? null) : null },
+      moves: { approval: to },
       history: [historyItem(type, actor, now, data)],
       action: type,
       webhook: type === 'purchaseIntent.approved' ? 'purchaseIntent.approved' : type === 'purchaseIntent.rejected' ? 'purchaseIntent.rejected' : 'purchaseIntent.updated',
@@ -202,15 +219,28 @@ export async function expireDueIntents(deps: IntentDeps, limit = 500): Promise<s
       const row = await repo.lock(tx, tenantId, id);
       if (!row || row.status !== 'new' || row.expires_at === null || row.expires_at > now) return false;
       const updated = await repo.update(tx, tenantId, id, {
-        status: transition(INTENT_STATES, 'purchase intent', row.status, 'canceled'),
+        status: 'canceled',
         history: JSON.stringify([...(row.history as HistoryItem[]), historyItem('purchaseIntent.expired', actor, now, { expiresAt: row.expires_at.toISOString() })]),
         version: row.version + 1,
         updated_at: now,
       });
       await repo.releaseSeats(tx, tenantId, id);
       if (row.tickets_issued) await invalidateTicketsOfIntent(tx, actor, id, 'purchaseIntent.expired', now);
-      await recordAudit(tx, actor, { action: 'purchaseIntent.expired', entityType: 'purchaseIntent', entityId: id, before: { status: 'new' }, after: { status: 'canceled' } }, now);
-      await announceIntent(tx, deps, tenantId, 'purchaseIntent.expired', intentView(updated));
+      // After the write, because the webhook carries the canceled intent; a refused transition rolls it back.
+      await recordTransition(
+        tx,
+        deps,
+        {
+          machine: INTENT_STATES,
+          entity: 'purchase intent',
+          from: row.status,
+          to: 'canceled',
+          actor,
+          audit: { action: 'purchaseIntent.expired', entityType: 'purchaseIntent', entityId: id },
+          purchaseIntentWebhook: { type: 'purchaseIntent.expired', purchaseIntent: intentView(updated) },
+        },
+        now,
+      );
       return true;
     });
     if (done) expired.push(id);
