@@ -120,7 +120,7 @@ async function deliverTickets(tx: Tx, actor: Actor, row: IntentRow, now: Date): 
 /** What a purchase-intent payment's outcome does, in the confirming transaction. */
 export function intentSettlement(deps: CheckoutDeps): Settlement<Map<string, IntentRow>, Confirmed> {
   return {
-    lock: (tx, payment, lines) => lockIntentsById(tx, payment.tenant_id, lines.map((l) => l.subject_id)),
+    lock: (tx, tenantId, lines) => lockIntentsById(tx, tenantId, lines.map((l) => l.subject_id)),
     confirmedBefore: async (_tx, rows, payment, lines) => {
       if (payment.status !== 'SUCCEEDED') return { outcome: 'unpaid', payment };
       const missing = lines.map((l) => rows.get(l.subject_id)).filter((r) => !carriesPayment(r, payment.id));

@@ -155,7 +155,7 @@ export async function confirmCharge(deps: PurchaseDeps, tenantId: string, paymen
  */
 export function resaleSettlement(deps: PurchaseDeps): Settlement<IntentionRow, { intentionId: string; payment: PaymentRow }> {
   return {
-    lock: (tx, payment, lines) => lockIntention(tx, payment.tenant_id, lines[0]!.subject_id),
+    lock: (tx, tenantId, lines) => lockIntention(tx, tenantId, lines[0]!.subject_id),
     confirmedBefore: async (_tx, intention, payment) => ({ intentionId: intention.id, payment }),
     failed: async (tx, intention, payment) => {
       if (intention.status === 'PAYING') {

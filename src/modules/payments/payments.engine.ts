@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import { withTx, type Tx } from '../../db/tx.js';
+import { pgConstraint, pgErrorCode, withTx, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -56,9 +56,9 @@ export interface BeginPayment {
 /** Step 1, in the caller's transaction. A charge already in flight for a subject is 409 PAYMENT_IN_PROGRESS. */
 export async function beginPayment(tx: Tx, deps: Pick<Deps, 'config'>, input: BeginPayment): Promise<PaymentRow> {
   const subjects = input.lines.map((l) => l.subjectId);
-  const inFlight = await repo.inFlightFor(tx, input.tenantId, input.purpose, subjects);
-  if (inFlight !== undefined) throw new AppError('PAYMENT_IN_PROGRESS', `a payment for ${subjects.join(', ')} is in progress`, { details: { paymentId: inFlight } });
   const amountMinor = input.lines.reduce((s, l) => s + l.amountMinor, 0);
+  // No read first: the unique index on live lines is the check (checkouts lock their subjects, so
+  // this is the backstop, and a purchase saves the round trip).
   const payment = await repo.insert(
     tx,
     {
@@ -80,7 +80,12 @@ export async function beginPayment(tx: Tx, deps: Pick<Deps, 'config'>, input: Be
       updated_at: input.now,
     },
     input.lines,
-  );
+  ).catch((err: unknown) => {
+    if (pgErrorCode(err) === '23505' && pgConstraint(err) === 'payment_lines_one_live') {
+      throw new AppError('PAYMENT_IN_PROGRESS', `a payment for ${subjects.join(', ')} is in progress`, { details: { subjects } });
+    }
+    throw err;
+  });
   await recordAudit(tx, input.actor, { action: 'payment.started', entityType: 'payment', entityId: payment.id, after: { purpose: input.purpose, subjects, amountMinor } }, input.now);
   return payment;
 }
@@ -103,7 +108,7 @@ export async function chargePayment(deps: Pick<Deps, 'config'>, payment: Payment
  * gives the money back.
  */
 export interface Settlement<L, R> {
-  lock(tx: Tx, payment: PaymentRow, lines: readonly PaymentLineRow[]): Promise<L>;
+  lock(tx: Tx, tenantId: string, lines: readonly PaymentLineRow[]): Promise<L>;
   /** The charge was taken just now: deliver (or decide a refund). */
   succeeded(tx: Tx, locked: L, payment: PaymentRow, lines: readonly PaymentLineRow[]): Promise<R>;
   /** The charge was declined or failed just now: give the goods back to the buyer. */
@@ -120,10 +125,9 @@ function statusOf(result: ChargeResult): 'SUCCEEDED' | 'DECLINED' | 'FAILED' {
 export async function confirmPayment<L, R>(deps: PaymentDeps, tenantId: string, paymentId: string, result: ChargeResult, settlement: Settlement<L, R>): Promise<R> {
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const known = await repo.find(tx, tenantId, paymentId);
-    if (!known) throw new Error(`payment ${paymentId} does not exist`);
     const lines = await repo.linesOf(tx, tenantId, paymentId);
-    const locked = await settlement.lock(tx, known, lines);
+    if (lines.length === 0) throw new Error(`payment ${paymentId} does not exist`);
+    const locked = await settlement.lock(tx, tenantId, lines);
     const payment = (await repo.find(tx, tenantId, paymentId, { lock: true }))!;
     if (payment.status !== 'PROCESSING') return settlement.confirmedBefore(tx, locked, payment, lines);
     const taken = result.status === 'succeeded';

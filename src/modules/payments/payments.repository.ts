@@ -37,16 +37,24 @@ export const paymentsRepository = {
     return ex.selectFrom('payment_lines').selectAll().where('tenant_id', '=', tenantId).where('payment_id', '=', paymentId).orderBy('subject_id').execute();
   },
 
-  /** Records the payment's new status; its lines stay live only while it is PROCESSING. */
+  /**
+   * Records the payment's new status; its lines stay live only while it is PROCESSING. One statement
+   * (a data-modifying CTE): the confirmation is on every purchase's path.
+   */
   async setStatus(
     tx: Tx,
     tenantId: string,
     id: string,
     set: { status: PaymentStatus; provider_ref?: string | null; card_last4?: string | null; failure_code?: string | null; failure_message?: string | null; refund_ref?: string | null; updated_at: Date },
   ): Promise<PaymentRow> {
-    const row = await tx.updateTable('payments').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-    await tx.updateTable('payment_lines').set({ live: set.status === 'PROCESSING' }).where('tenant_id', '=', tenantId).where('payment_id', '=', id).execute();
-    return row;
+    return tx
+      .with('lines', (db) => db.updateTable('payment_lines').set({ live: set.status === 'PROCESSING' }).where('tenant_id', '=', tenantId).where('payment_id', '=', id))
+      .updateTable('payments')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   },
 
   /** Payments left PROCESSING since before `before` (their process died mid-charge), any tenant and purpose. */
