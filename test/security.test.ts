@@ -37,6 +37,7 @@ interface Ids {
   strategy: string;
   intent: string;
   intentSecret: string;
+  lead: string;
 }
 
 /**
@@ -56,6 +57,7 @@ const PARAMS: Record<string, keyof Ids | Record<string, keyof Ids>> = {
     '/api/purchaseintents/strategies/': 'strategy',
     '/api/purchaseintents/': 'intent',
     '/api/public/purchaseintents/': 'intent',
+    '/v1/marketdata/users/': 'lead',
   },
 };
 
@@ -72,6 +74,7 @@ const NOBODY: Ids = {
   strategy: 'pis_00000000000000000000000000',
   intent: 'pi_00000000000000000000000000',
   intentSecret: 'nobody-secret-0123456789',
+  lead: 'ld_00000000000000000000000000',
 };
 
 /** The query of the operations that name a resource in their query string (only where they do). */
@@ -81,6 +84,7 @@ const QUERIES: Record<string, (a: Ids) => string> = {
   'GET /v1/marketplace/sellingflow/url/entrypoint': (a) => `ticketId=${encodeURIComponent(a.ticket)}`,
   'GET /v1/marketplace/sellingflow/details/url': (a) => `ticketId=${encodeURIComponent(a.ticket)}`,
   'GET /api/purchaseintents/search': (a) => `id=${encodeURIComponent(a.intent)}&secret=${encodeURIComponent(a.intentSecret)}`,
+  'GET /v1/marketdata/users': (a) => `externalReferenceEventId=${encodeURIComponent(a.event)}`,
 };
 
 const WRONG_SECRET = 'not-the-secret-0123456789';
@@ -115,6 +119,8 @@ const eventBody = (a: Ids) => ({
   shows: [{ showId: 'main', date: SHOW_DATE, ticketOptions: [{ ticketId: 'ga', title: 'General', price: 30 }] }],
 });
 const ticketBody = (a: Ids) => ({ externalReferenceEventId: a.event, buyer: 'b@fans.example', ticketId: 'B-T1', ticketAccess: { type: 'URL', locator: 'https://t.example/b' }, ticketOptionId: 'ga' });
+
+const leadBody = (a: Ids) => ({ type: 'WISHLIST', externalReferenceEventId: a.event, buyer: { email: 'b@fans.example' } });
 
 const CASES: Record<string, Case> = {
   'GET /health': { guard: 'open' },
@@ -158,6 +164,15 @@ const CASES: Record<string, Case> = {
   'GET /v1/marketplace/sellingflow/url/order/entrypoint': key(),
   'GET /v1/marketplace/sellingflow/details/url': key(),
   'GET /v1/auth/oneTimeToken': key(),
+  'PUT /v1/marketdata/events/{externalReferenceId}/inventory': key(() => ({ capacity: 1 })),
+  'GET /v1/marketdata/events/{externalReferenceId}/inventory': key(),
+  'PUT /v1/marketdata/events/{externalReferenceId}/inventory/details': key(() => ({ items: [{ ticketOptionId: 'vip', capacity: 1 }] })),
+  'POST /v1/marketdata/users': key(leadBody),
+  'POST /v1/marketdata/ticket-leads': key(leadBody),
+  'POST /v1/marketdata/users/bulk': key((a) => [leadBody(a)]),
+  'POST /v1/marketdata/ticket-leads/bulk': key((a) => [leadBody(a)]),
+  'GET /v1/marketdata/users': key(),
+  'DELETE /v1/marketdata/users/{id}': key(),
 
   'GET /api/purchaseintents/strategies': key(),
   'POST /api/purchaseintents/strategies': key(() => strategyBody),
@@ -361,7 +376,10 @@ describe('security of every operation of both API families (from the OpenAPI doc
     expect(strategy.status, strategy.text).toBe(201);
     const intent = await pi.post('/api/purchaseintents', { eventId: 'solo', tickets: [{ ticketTypeId: 'vip', amount: 1, price: 90 }], strategyId: strategy.body._id });
     expect(intent.status, intent.text).toBe(201);
+    const lead = await mp.post('/v1/marketdata/users', { type: 'WISHLIST', externalReferenceEventId: 'solo', buyer: { email: 'a@fans.example' } });
+    expect(lead.status, lead.text).toBe(200);
     a = {
+      lead: lead.body.data.id as string,
       event: 'solo',
       ticket: 'A-T1',
       job: job.body.data.jobId as string,

@@ -17,6 +17,8 @@ import * as m0015 from './migrations/0015-tenant-language.js';
 import * as m0016 from './migrations/0016-idempotency-committed.js';
 import * as m0017 from './migrations/0017-purchase-intent-identification.js';
 import * as m0018 from './migrations/0018-one-payments-table.js';
+import * as m0019 from './migrations/0019-show-inventory.js';
+import * as m0020 from './migrations/0020-leads.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +40,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-idempotency-committed': m0016,
   '0017-purchase-intent-identification': m0017,
   '0018-one-payments-table': m0018,
+  '0019-show-inventory': m0019,
+  '0020-leads': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

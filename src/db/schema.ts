@@ -8,6 +8,8 @@ import type {
   ShowsTable,
   TicketOptionsTable,
 } from '../modules/events/events.tables.js';
+import type { ShowInventoryTable } from '../modules/market-data/inventory.tables.js';
+import type { LeadsTable } from '../modules/market-data/leads.tables.js';
 import type { IdempotencyKeysTable } from '../modules/idempotency/idempotency.tables.js';
 import type { RateLimitWindowsTable } from '../modules/rate-limits/rate-limits.tables.js';
 import type { AdmissionsTable, IngestionJobsTable, TicketHistoryTable, TicketsTable } from '../modules/tickets/tickets.tables.js';
@@ -52,6 +54,8 @@ export interface DB {
   payments: PaymentsTable;
   payment_lines: PaymentLinesTable;
   payouts: PayoutsTable;
+  show_inventory: ShowInventoryTable;
+  leads: LeadsTable;
   ticket_shield_unlocks: TicketShieldUnlocksTable;
   purchase_intent_strategies: PurchaseIntentStrategiesTable;
   purchase_intents: PurchaseIntentsTable;

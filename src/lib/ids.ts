@@ -63,4 +63,5 @@ export const ID_PREFIX = {
   payout: 'po',
   purchaseIntent: 'pi',
   piStrategy: 'pis',
+  lead: 'ld',
 } as const;

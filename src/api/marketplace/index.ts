@@ -8,6 +8,7 @@ import { buyIntentionRoutes } from './buy-intentions.routes.js';
 import { checkoutRoutes } from './checkout.routes.js';
 import { eventsRoutes } from './events.routes.js';
 import { listingsRoutes } from './listings.routes.js';
+import { marketDataRoutes } from './marketdata.routes.js';
 import { saleUrlRoutes } from './sale-url.routes.js';
 import { ticketsRoutes } from './tickets.routes.js';
 import { marketplaceUrlsRoutes } from './urls.routes.js';
@@ -31,5 +32,6 @@ export function marketplaceApi(deps: Deps): FastifyPluginAsync {
     await app.register(checkoutRoutes(deps));
     await app.register(marketplaceUrlsRoutes(deps));
     await app.register(authTokensRoutes(deps));
+    await app.register(marketDataRoutes(deps));
   };
 }
