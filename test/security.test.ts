@@ -166,6 +166,7 @@ const CASES: Record<string, Case> = {
   'GET /v1/auth/oneTimeToken': key(),
   'PUT /v1/marketdata/events/{externalReferenceId}/inventory': key(() => ({ capacity: 1 })),
   'GET /v1/marketdata/events/{externalReferenceId}/inventory': key(),
+  'GET /v1/marketdata/events/{externalReferenceId}/depth': key(),
   'PUT /v1/marketdata/events/{externalReferenceId}/inventory/details': key(() => ({ items: [{ ticketOptionId: 'vip', capacity: 1 }] })),
   'POST /v1/marketdata/users': key(leadBody),
   'POST /v1/marketdata/ticket-leads': key(leadBody),

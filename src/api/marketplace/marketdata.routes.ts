@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../app/deps.js';
 import { eraseLead, getInventory, LeadBody, LeadView, listLeads, updateInventoryDetails, updateShowInventory, upsertLead, upsertLeads } from '../../modules/market-data/index.js';
 import { Page } from '../shared/pagination.js';
+import { marketDepth } from '../../flows/market-depth.js';
 import { actorOf, authenticate, tenantOf } from '../shared/auth.js';
 import { Ok, errorResponses, ok } from './envelope.js';
 import {
@@ -11,6 +12,7 @@ import {
   InventoryDetailsView,
   InventoryParams,
   InventoryQuery,
+  MarketDepthView,
   LeadParams,
   LeadsBulkBody,
   LeadsBulkResult,
@@ -66,6 +68,20 @@ export function marketDataRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         response: { 200: Ok(StoredInventoryView), ...errorResponses(404) },
       },
     }, async (req) => ok(await getInventory(deps, tenantOf(req).tenantId, req.params.externalReferenceId, req.query.showId)));
+
+    app.get('/marketdata/events/:externalReferenceId/depth', {
+      schema: {
+        tags: ['Market Data'],
+        summary: 'Market depth of an event (Encore extension)',
+        description:
+          'Per show (or the one named by `showId`) and ticket option: the resale listings a buyer can take now (count, tickets, lowest / median / highest ' +
+          'asking price per ticket, without the buyer fee), the listings held right now, the face value, the tickets sold in the last 24 hours, the median ' +
+          'time from listing to sale, and the fans waiting (WISHLIST leads naming the option or the whole show).',
+        params: InventoryParams,
+        querystring: InventoryQuery,
+        response: { 200: Ok(MarketDepthView), ...errorResponses(404) },
+      },
+    }, async (req) => ok(await marketDepth(deps, tenantOf(req).tenantId, req.params.externalReferenceId, req.query.showId)));
 
     const LEAD_RULES =
       'A lead is one fan of one show, found again by any of its identifiers (`buyer.email`, lower-cased; `buyer.phone`, E.164; `buyer.id`): sending ' +

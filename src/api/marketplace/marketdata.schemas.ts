@@ -73,3 +73,31 @@ export const LeadsQuery = Type.Object({
 
 export const LeadParams = Type.Object({ id: IdRef('the lead’s Encore id (ld_…)') });
 export const ErasedView = Type.Object({ id: Type.String(), erased: Type.Literal(true) });
+
+const Money = (description: string) => Nullable(Type.Number({ description }));
+export const MarketDepthView = Type.Object({
+  externalReferenceId: Type.String(),
+  currency: Type.String(),
+  at: Type.String({ format: 'date-time', description: 'when the figures were read' }),
+  shows: Type.Array(
+    Type.Object({
+      showId: Type.String(),
+      options: Type.Array(
+        Type.Object({
+          ticketOptionId: Type.String(),
+          title: Type.String(),
+          faceValue: Type.Number({ description: 'the option’s price in the catalogue' }),
+          listings: Type.Integer({ description: 'listings a buyer can take now' }),
+          tickets: Type.Integer({ description: 'tickets in those listings' }),
+          held: Type.Integer({ description: 'listings held by a buyer right now' }),
+          minAsk: Money('lowest asking price per ticket (no buyer fee)'),
+          medianAsk: Money('median asking price per ticket'),
+          maxAsk: Money('highest asking price per ticket'),
+          soldLast24h: Type.Integer({ description: 'resale tickets sold in the last 24 hours' }),
+          medianMinutesToSell: Nullable(Type.Integer({ description: 'median time from listing to sale, over every sale of the option' })),
+          wishlistLeads: Type.Integer({ description: 'WISHLIST leads naming the option or the whole show' }),
+        }),
+      ),
+    }),
+  ),
+});

@@ -2,6 +2,7 @@ export { findListingForTicket, getListingOfTicket, terminateListingOfTicket } fr
 export { announceNewListing, checkListable, insertListingInTx, refuseRepeatedTicketIds, type ListableTicket } from './listings.create.js';
 export { repriceListingInTx } from './listings.pricing.js';
 export { listedTickets } from './listings.browse.js';
+export { listingDepth, type DepthRow } from './listings.depth.js';
 export {
   claimListingsForSale,
   listingsNoLongerFor,

@@ -8,6 +8,21 @@ export type ListingTicketRow = Selectable<ListingTicketsTable>;
 /** An open listing: ACTIVE, or RESERVED (held); whether the hold has run out is a separate question. */
 const OPEN: ListingStatus[] = ['ACTIVE', 'RESERVED'];
 
+/** One (show, ticket option) of the market depth read. Money in minor units of `currency`. */
+export interface DepthRow {
+  show_pk: string;
+  ticket_option_id: string;
+  listings: number;
+  tickets: number;
+  held: number;
+  min_ask: number | null;
+  max_ask: number | null;
+  median_ask: number | null;
+  sold_recently: number;
+  median_seconds_to_sell: number | null;
+  currency: string;
+}
+
 export const listingsRepository = {
   async insertListing(tx: Tx, row: Insertable<ListingsTable>, tickets: Insertable<ListingTicketsTable>[]): Promise<void> {
     await tx.insertInto('listings').values(row).execute();
@@ -77,6 +92,30 @@ export const listingsRepository = {
   },
 
   /** Listings row-locked in id order (the one lock order of the marketplace: no deadlocks between buyers). */
+  /**
+   * Market depth per (show, ticket option) in one grouped read: the asks a buyer can take now (ACTIVE,
+   * or held past the hold), the live holds, and the SOLD listings (a SOLD listing's updated_at is when
+   * it sold: SOLD is final).
+   */
+  async depth(ex: Executor, tenantId: string, showPks: readonly string[], now: Date, since: Date): Promise<DepthRow[]> {
+    if (showPks.length === 0) return [];
+    const result = await sql<DepthRow>`
+      SELECT show_pk, ticket_option_id,
+        count(*) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now})))::int AS listings,
+        coalesce(sum(quantity) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))), 0)::int AS tickets,
+        count(*) FILTER (WHERE status = 'RESERVED' AND hold_expires_at > ${now})::int AS held,
+        min(price_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS min_ask,
+        max(price_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS max_ask,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY price_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS median_ask,
+        coalesce(sum(quantity) FILTER (WHERE status = 'SOLD' AND updated_at >= ${since}), 0)::int AS sold_recently,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)) FILTER (WHERE status = 'SOLD') AS median_seconds_to_sell,
+        min(currency) AS currency
+      FROM listings
+      WHERE tenant_id = ${tenantId} AND show_pk = ANY(${showPks}::text[])
+      GROUP BY show_pk, ticket_option_id`.execute(ex);
+    return result.rows;
+  },
+
   async findMany(ex: Executor, tenantId: string, ids: readonly string[]): Promise<ListingRow[]> {
     if (ids.length === 0) return [];
     return ex.selectFrom('listings').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();

@@ -46,6 +46,19 @@ export const leadsRepository = {
     return { rows, total: Number(count.n) };
   },
 
+  /** WISHLIST leads of these shows, counted per ticket option they name ('' for the whole show). */
+  async wishlistCounts(ex: Executor, tenantId: string, showPks: readonly string[]): Promise<{ show_pk: string; ticket_option_id: string; n: number }[]> {
+    if (showPks.length === 0) return [];
+    return ex
+      .selectFrom('leads')
+      .select(['show_pk', (eb) => eb.fn.coalesce('ticket_option_id', eb.val('')).as('ticket_option_id'), (eb) => eb.fn.countAll<number>().as('n')])
+      .where('tenant_id', '=', tenantId)
+      .where('show_pk', 'in', showPks)
+      .where('type', '=', 'WISHLIST')
+      .groupBy(['show_pk', 'ticket_option_id'])
+      .execute();
+  },
+
   async remove(tx: Tx, tenantId: string, id: string): Promise<LeadRow | undefined> {
     return tx.deleteFrom('leads').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
   },

@@ -1,5 +1,5 @@
 import type { Deps } from '../../app/deps.js';
-import { pgErrorCode, withTx, type Tx } from '../../db/tx.js';
+import { pgErrorCode, withTx, type Executor, type Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { toMajor, toMinor } from '../../lib/money.js';
@@ -222,4 +222,11 @@ export async function eraseLead(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, 
     await recordAudit(tx, actor, { action: 'lead.erased', entityType: 'lead', entityId: id }, deps.clock.now());
     return { id, erased: true as const };
   });
+}
+
+/** How many fans wish for each ticket option of these shows: those naming the option plus those naming none. */
+export async function wishlistDemand(ex: Executor, tenantId: string, showPks: readonly string[]): Promise<(showPk: string, ticketOptionId: string) => number> {
+  const rows = await repo.wishlistCounts(ex, tenantId, showPks);
+  const count = (showPk: string, option: string) => Number(rows.find((r) => r.show_pk === showPk && r.ticket_option_id === option)?.n ?? 0);
+  return (showPk, ticketOptionId) => count(showPk, ticketOptionId) + count(showPk, '');
 }
