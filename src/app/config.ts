@@ -18,6 +18,10 @@ export interface Config {
   webhookAllowPrivateNetworks: boolean;
   /** A request (headers and body) must arrive within this time; slower ones are cut off (408). */
   requestTimeoutMs: number;
+  /** `smtp://` or `smtps://` server mail is delivered through; absent: mail is kept in the outbox (readable at /dev/mail). */
+  smtpUrl: string | undefined;
+  /** The From of every mail Encore sends. */
+  mailFrom: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -75,6 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const requestTimeoutMs = Number(timeoutRaw);
   if (!/^\d+$/.test(timeoutRaw) || requestTimeoutMs < 1000) problems.push(`REQUEST_TIMEOUT_MS must be an integer of at least 1000 (got "${timeoutRaw}")`);
 
+  const smtpUrl = env.SMTP_URL && env.SMTP_URL.trim() !== '' ? env.SMTP_URL.trim() : undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) problems.push(`SMTP_URL must be an smtp:// or smtps:// URL (got "${smtpUrl}")`);
+  const mailFrom = env.MAIL_FROM ?? 'Encore <no-reply@encore.invalid>';
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -88,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePreparedStatements,
     webhookAllowPrivateNetworks,
     requestTimeoutMs,
+    smtpUrl,
+    mailFrom,
   };
 }
 

@@ -9,7 +9,8 @@ import type {
   TicketOptionsTable,
 } from '../modules/events/events.tables.js';
 import type { ShowInventoryTable } from '../modules/market-data/inventory.tables.js';
-import type { LeadsTable } from '../modules/market-data/leads.tables.js';
+import type { LeadAlertsTable, LeadsTable } from '../modules/market-data/leads.tables.js';
+import type { MailOutboxTable } from '../modules/mail/mail.tables.js';
 import type { IdempotencyKeysTable } from '../modules/idempotency/idempotency.tables.js';
 import type { RateLimitWindowsTable } from '../modules/rate-limits/rate-limits.tables.js';
 import type { AdmissionsTable, IngestionJobsTable, TicketHistoryTable, TicketsTable } from '../modules/tickets/tickets.tables.js';
@@ -56,6 +57,8 @@ export interface DB {
   payouts: PayoutsTable;
   show_inventory: ShowInventoryTable;
   leads: LeadsTable;
+  lead_alerts: LeadAlertsTable;
+  mail_outbox: MailOutboxTable;
   ticket_shield_unlocks: TicketShieldUnlocksTable;
   purchase_intent_strategies: PurchaseIntentStrategiesTable;
   purchase_intents: PurchaseIntentsTable;

@@ -4,14 +4,15 @@ import type { Actor } from '../modules/audit/index.js';
 import { announceNewListing, checkListable, insertListingInTx, refuseRepeatedTicketIds, type CreateListingBody, type ListingView } from '../modules/listings/index.js';
 import { getMarketSettings } from '../modules/tenants/index.js';
 import { lockTicketsForResale, markTicketsListed } from '../modules/tickets/index.js';
+import { alertWishlists } from './wishlist-alerts.js';
 
 /**
  * POST /v1/marketplace/listings: the seller (the tickets' current owner) lists one ticket or a PACK.
  * One transaction across three modules: the tickets are locked and become LISTED (tickets), the
  * listing is priced under the event's rules or the tenant's default fees (listings, tenants) and
- * written, audited and announced (listings).
+ * written, audited and announced (listings), and the fans waiting for it are alerted (wishlist-alerts).
  */
-export async function createListing(deps: Pick<Deps, 'db' | 'clock' | 'queue'>, actor: Actor, body: CreateListingBody): Promise<ListingView> {
+export async function createListing(deps: Pick<Deps, 'db' | 'clock' | 'queue' | 'config'>, actor: Actor, body: CreateListingBody): Promise<ListingView> {
   const sellerEmail = body.sellerEmail.toLowerCase();
   const ids = body.ticketIds;
   refuseRepeatedTicketIds(ids);
@@ -21,6 +22,8 @@ export async function createListing(deps: Pick<Deps, 'db' | 'clock' | 'queue'>, 
     const { defaultFees } = await getMarketSettings(tx, actor.tenantId);
     const listingId = await insertListingInTx(tx, actor, { tickets, sellerEmail, price: body.price, now, defaultFees });
     await markTicketsListed(tx, actor, actor.tenantId, ids, listingId, now);
-    return announceNewListing(tx, deps, actor, listingId, now);
+    const view = await announceNewListing(tx, deps, actor, listingId, now);
+    await alertWishlists(tx, deps, actor.tenantId, view);
+    return view;
   });
 }

@@ -64,4 +64,5 @@ export const ID_PREFIX = {
   purchaseIntent: 'pi',
   piStrategy: 'pis',
   lead: 'ld',
+  mail: 'ml',
 } as const;

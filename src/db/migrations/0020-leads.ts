@@ -42,7 +42,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE UNIQUE INDEX leads_email ON leads (tenant_id, show_pk, email) WHERE email IS NOT NULL;
     CREATE UNIQUE INDEX leads_phone ON leads (tenant_id, show_pk, phone) WHERE phone IS NOT NULL;
     CREATE UNIQUE INDEX leads_buyer_ref ON leads (tenant_id, show_pk, buyer_ref) WHERE buyer_ref IS NOT NULL;
-    CREATE INDEX leads_wishlist ON leads (tenant_id, show_pk, created_at, id) WHERE type = 'WISHLIST';
+    -- Wishlist alerts find the leads of a listing's show (by the integrator's ids, as listings carry them) in creation order.
+    CREATE INDEX leads_wishlist ON leads (tenant_id, event_ref, show_ref, created_at, id) WHERE type = 'WISHLIST';
     CREATE INDEX leads_event ON leads (tenant_id, event_id, created_at, id);
   `.execute(db);
 }

@@ -59,6 +59,38 @@ export const leadsRepository = {
       .execute();
   },
 
+  /**
+   * The WISHLIST leads a listing answers, oldest first, not yet alerted of it: same show, the option
+   * and price type they name (or none), an email to write to, and a price at least what a ticket of
+   * the listing costs the buyer (or none). One read on the partial index `leads_wishlist`.
+   */
+  async wishlistMatches(ex: Executor, m: { tenantId: string; eventRef: string; showRef: string; ticketOptionId: string; priceTypeId: string | null; currency: string; totalMinor: number; listingId: string; limit: number }): Promise<LeadRow[]> {
+    return ex
+      .selectFrom('leads as l')
+      .selectAll('l')
+      .where('l.tenant_id', '=', m.tenantId)
+      .where('l.event_ref', '=', m.eventRef)
+      .where('l.show_ref', '=', m.showRef)
+      .where('l.type', '=', 'WISHLIST')
+      .where('l.email', 'is not', null)
+      .where((eb) => eb.or([eb('l.ticket_option_id', 'is', null), eb('l.ticket_option_id', '=', m.ticketOptionId)]))
+      .where((eb) => eb.or([eb('l.price_type_id', 'is', null), ...(m.priceTypeId !== null ? [eb('l.price_type_id', '=', m.priceTypeId)] : [])]))
+      .where((eb) => eb.or([eb('l.price_minor', 'is', null), eb.and([eb('l.currency', '=', m.currency), eb('l.price_minor', '>=', m.totalMinor)])]))
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('lead_alerts as a').select('a.lead_id').whereRef('a.tenant_id', '=', 'l.tenant_id').whereRef('a.lead_id', '=', 'l.id').where('a.listing_id', '=', m.listingId))),
+      )
+      .orderBy('l.created_at')
+      .orderBy('l.id')
+      .limit(m.limit)
+      .execute();
+  },
+
+  /** Records that a lead was alerted of a listing; false when it already was (a concurrent alert won). */
+  async recordAlert(tx: Tx, row: { tenant_id: string; lead_id: string; listing_id: string; mail_id: string; created_at: Date }): Promise<boolean> {
+    const inserted = await tx.insertInto('lead_alerts').values(row).onConflict((oc) => oc.doNothing()).returning('lead_id').executeTakeFirst();
+    return inserted !== undefined;
+  },
+
   async remove(tx: Tx, tenantId: string, id: string): Promise<LeadRow | undefined> {
     return tx.deleteFrom('leads').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
   },

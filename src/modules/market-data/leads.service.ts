@@ -230,3 +230,37 @@ export async function wishlistDemand(ex: Executor, tenantId: string, showPks: re
   const count = (showPk: string, option: string) => Number(rows.find((r) => r.show_pk === showPk && r.ticket_option_id === option)?.n ?? 0);
   return (showPk, ticketOptionId) => count(showPk, ticketOptionId) + count(showPk, '');
 }
+
+/** The most leads one listing alerts: the first in creation order, the fans who asked first. */
+export const WISHLIST_ALERTS_PER_LISTING = 50;
+
+export interface ListingOnSale {
+  listingId: string;
+  externalReferenceEventId: string;
+  showId: string;
+  ticketOptionId: string;
+  priceTypeId: string | null;
+  currency: string;
+  /** What one ticket costs the buyer (price + buyer fee), major units. */
+  total: number;
+}
+
+/** The wishlist leads to alert of a listing (not alerted of it yet), oldest first. */
+export async function wishlistLeadsFor(ex: Executor, tenantId: string, listing: ListingOnSale): Promise<LeadRow[]> {
+  return repo.wishlistMatches(ex, {
+    tenantId,
+    eventRef: listing.externalReferenceEventId,
+    showRef: listing.showId,
+    ticketOptionId: listing.ticketOptionId,
+    priceTypeId: listing.priceTypeId,
+    currency: listing.currency,
+    totalMinor: toMinor(listing.total, listing.currency, 'total'),
+    listingId: listing.listingId,
+    limit: WISHLIST_ALERTS_PER_LISTING,
+  });
+}
+
+/** Marks the lead alerted of the listing; false when another transaction alerted it first. */
+export async function markLeadAlerted(tx: Tx, tenantId: string, leadId: string, listingId: string, mailId: string, now: Date): Promise<boolean> {
+  return repo.recordAlert(tx, { tenant_id: tenantId, lead_id: leadId, listing_id: listingId, mail_id: mailId, created_at: now });
+}

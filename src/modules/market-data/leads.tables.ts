@@ -31,3 +31,12 @@ export interface LeadsTable {
   created_at: Date;
   updated_at: Date;
 }
+
+/** A wishlist lead alerted of a listing (migration 0021): once per lead and listing. */
+export interface LeadAlertsTable {
+  tenant_id: string;
+  lead_id: string;
+  listing_id: string;
+  mail_id: string;
+  created_at: Date;
+}

@@ -1,0 +1,41 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor, Tx } from '../../db/tx.js';
+import type { MailOutboxTable, MailStatus } from './mail.tables.js';
+
+export type MailRow = Selectable<MailOutboxTable>;
+
+/** Every statement on `mail_outbox`. */
+export const mailRepository = {
+  async insert(tx: Tx, row: Insertable<MailOutboxTable>): Promise<void> {
+    await tx.insertInto('mail_outbox').values(row).execute();
+  },
+
+  async find(ex: Executor, tenantId: string, id: string): Promise<MailRow | undefined> {
+    return ex.selectFrom('mail_outbox').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Marks a PENDING mail delivered or kept; false when it was not PENDING any more (a retried job). */
+  async finish(ex: Executor, tenantId: string, id: string, status: Exclude<MailStatus, 'PENDING'>, at: Date): Promise<boolean> {
+    const r = await ex
+      .updateTable('mail_outbox')
+      .set((eb) => ({ status, sent_at: at, attempts: eb('attempts', '+', 1) }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('status', '=', 'PENDING')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  },
+
+  async failedAttempt(ex: Executor, tenantId: string, id: string, error: string): Promise<void> {
+    await ex
+      .updateTable('mail_outbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  },
+
+  async recent(ex: Executor, limit: number): Promise<MailRow[]> {
+    return ex.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  },
+};

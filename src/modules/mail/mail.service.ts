@@ -1,0 +1,89 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Deps } from '../../app/deps.js';
+import type { Tx } from '../../db/tx.js';
+import { ID_PREFIX, newId } from '../../lib/ids.js';
+import { mailRepository as repo, type MailRow } from './mail.repository.js';
+
+/**
+ * The one way Encore sends mail (SPEC §4.1): `queueMail` writes the mail into the outbox in the
+ * caller's transaction and sends the delivery job with it, so a mail exists exactly when its
+ * decision committed. The job delivers through SMTP (nodemailer) when SMTP_URL is set — retried with
+ * the queue's backoff while the server refuses — or keeps it (KEPT) for the dev mailbox otherwise.
+ */
+
+export const MAIL_DELIVER_JOB = 'mail-deliver';
+
+export interface NewMail {
+  tenantId: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** Why it is sent (`wishlist.alert`, …) and what about (a listing id, …). */
+  kind: string;
+  ref?: string | null;
+  /** A mail id made beforehand (when something else records it first); one is made otherwise. */
+  id?: string;
+}
+
+export function newMailId(now: Date): string {
+  return newId(ID_PREFIX.mail, now.getTime());
+}
+
+/** In the business transaction: the outbox row and its delivery job. Answers the mail's id. */
+export async function queueMail(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, mail: NewMail): Promise<string> {
+  const now = deps.clock.now();
+  const id = mail.id ?? newMailId(now);
+  await repo.insert(tx, {
+    tenant_id: mail.tenantId,
+    id,
+    kind: mail.kind,
+    ref: mail.ref ?? null,
+    to_address: mail.to,
+    subject: mail.subject,
+    text_body: mail.text,
+    status: 'PENDING',
+    attempts: 0,
+    last_error: null,
+    created_at: now,
+    sent_at: null,
+  });
+  await deps.queue.send(tx, MAIL_DELIVER_JOB, { tenantId: mail.tenantId, id });
+  return id;
+}
+
+const transports = new Map<string, Transporter>();
+
+function transportFor(smtpUrl: string): Transporter {
+  let t = transports.get(smtpUrl);
+  if (!t) {
+    t = nodemailer.createTransport(smtpUrl);
+    transports.set(smtpUrl, t);
+  }
+  return t;
+}
+
+/** The delivery job: once per mail (a mail no longer PENDING is left alone). */
+export async function deliverMail(deps: Pick<Deps, 'db' | 'clock' | 'config'>, tenantId: string, id: string): Promise<void> {
+  const mail = await repo.find(deps.db, tenantId, id);
+  if (!mail || mail.status !== 'PENDING') return;
+  if (deps.config.smtpUrl === undefined) {
+    await repo.finish(deps.db, tenantId, id, 'KEPT', deps.clock.now());
+    return;
+  }
+  try {
+    await transportFor(deps.config.smtpUrl).sendMail({ from: deps.config.mailFrom, to: mail.to_address, subject: mail.subject, text: mail.text_body, messageId: `<${mail.id}@encore>` });
+  } catch (err) {
+    await repo.failedAttempt(deps.db, tenantId, id, (err as Error).message);
+    throw err;
+  }
+  await repo.finish(deps.db, tenantId, id, 'SENT', deps.clock.now());
+}
+
+export function registerMailJobs(deps: Deps): void {
+  deps.queue.register<{ tenantId: string; id: string }>(MAIL_DELIVER_JOB, (data) => deliverMail(deps, data.tenantId, data.id), { retryLimit: 20, retryDelaySeconds: 30 });
+}
+
+/** The newest mails of every tenant, for the dev mailbox (never in production). */
+export async function recentMail(deps: Pick<Deps, 'db'>, limit = 100): Promise<MailRow[]> {
+  return repo.recent(deps.db, limit);
+}
