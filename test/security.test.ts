@@ -85,6 +85,7 @@ const QUERIES: Record<string, (a: Ids) => string> = {
   'GET /v1/marketplace/sellingflow/details/url': (a) => `ticketId=${encodeURIComponent(a.ticket)}`,
   'GET /api/purchaseintents/search': (a) => `id=${encodeURIComponent(a.intent)}&secret=${encodeURIComponent(a.intentSecret)}`,
   'GET /v1/marketdata/users': (a) => `externalReferenceEventId=${encodeURIComponent(a.event)}`,
+  'GET /v1/wrapper/accesslayer': (a) => `type=buy&eventId=${encodeURIComponent(a.event)}&showId=main`,
 };
 
 const WRONG_SECRET = 'not-the-secret-0123456789';
@@ -167,6 +168,8 @@ const CASES: Record<string, Case> = {
   'PUT /v1/marketdata/events/{externalReferenceId}/inventory': key(() => ({ capacity: 1 })),
   'GET /v1/marketdata/events/{externalReferenceId}/inventory': key(),
   'GET /v1/marketdata/events/{externalReferenceId}/depth': key(),
+  'GET /v1/wrapper/accesslayer': key(),
+  'POST /v1/wrapper/accesslayer/bulk': key((a) => [{ eventId: a.event, showIds: ['main'] }]),
   'PUT /v1/marketdata/events/{externalReferenceId}/inventory/details': key(() => ({ items: [{ ticketOptionId: 'vip', capacity: 1 }] })),
   'POST /v1/marketdata/users': key(leadBody),
   'POST /v1/marketdata/ticket-leads': key(leadBody),

@@ -110,6 +110,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
         { name: 'Admission', description: 'Admission at the gate: single and batch scans.' },
         { name: 'Marketplace', description: 'The resale marketplace: hosted buying and selling flow URLs, listings and checkout.' },
         { name: 'Auth', description: 'One-time tokens that sign fans in on the hosted pages.' },
+        { name: 'Smart Access Layer', description: 'Components (buttons, banners, modals, lists, maps) that put Encore’s resale inside your own pages.' },
         { name: 'Market Data', description: 'Inventory as your primary sale reports it (and, next, ticket leads and market depth).' },
         { name: 'Webhooks', description: 'Webhook endpoints and their delivery log (Encore extension).' },
         { name: 'Purchase intents', description: 'Reservations with strategies, approval and expiry, on `/api/purchaseintents` (the reference’s objects and errors).' },

@@ -15,6 +15,7 @@ const USAGE = `Usage: npm run -s encore -- <command>
   worker                        background jobs only (scale out next to serve; needs DATABASE_URL or a running serve)
   migrate                       apply pending database migrations
   tenant create --name NAME [--return-origin URL]... [--webhook-url URL] [--currency EUR] [--lang es|en]
+                [--theme-background #fff] [--theme-text #111] [--theme-accent #0b57d0] [--theme-logo https://…]
                                 prints {"tenantId", "apiKey"}; the key is shown once
   tenant list                   every tenant with its number of active keys
   key create --tenant ID        a new API key for a tenant
@@ -93,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
             'webhook-url': { type: 'string' },
             currency: { type: 'string' },
             lang: { type: 'string' },
+            'theme-background': { type: 'string' },
+            'theme-text': { type: 'string' },
+            'theme-accent': { type: 'string' },
+            'theme-logo': { type: 'string' },
           },
         });
         if (!values.name) throw new UsageError('tenant create needs --name NAME');
@@ -103,6 +108,12 @@ async function main(argv: string[]): Promise<number> {
               returnOrigins: values['return-origin'] ?? [],
               ...(values.currency ? { defaultCurrency: values.currency } : {}),
               ...(values.lang ? { defaultLanguage: values.lang } : {}),
+              theme: {
+                ...(values['theme-background'] ? { background: values['theme-background'] } : {}),
+                ...(values['theme-text'] ? { text: values['theme-text'] } : {}),
+                ...(values['theme-accent'] ? { accent: values['theme-accent'] } : {}),
+                ...(values['theme-logo'] ? { logoUrl: values['theme-logo'] } : {}),
+              },
             });
             if (values['webhook-url']) {
               await createEndpointInTx(tx, rt.deps, { tenantId: t.tenantId, label: 'cli' }, { url: values['webhook-url'] });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../app/deps.js';
 import { answerOptions } from '../shared/options.js';
 import { installEdge } from '../shared/edge.js';
+import { accessLayerRoutes } from './access-layer.routes.js';
 import { admissionRoutes } from './admission.routes.js';
 import { authTokensRoutes } from './auth-tokens.routes.js';
 import { buyIntentionRoutes } from './buy-intentions.routes.js';
@@ -33,5 +34,6 @@ export function marketplaceApi(deps: Deps): FastifyPluginAsync {
     await app.register(marketplaceUrlsRoutes(deps));
     await app.register(authTokensRoutes(deps));
     await app.register(marketDataRoutes(deps));
+    await app.register(accessLayerRoutes(deps));
   };
 }

@@ -142,6 +142,8 @@ export interface EventRecord {
   id: string;
   externalReferenceId: string;
   title: string;
+  /** The seating map and its zones, when the event has seating. */
+  seating: { mapImageUrl?: string; zones?: { zoneId: string; name?: string; ticketOptionIds?: string[] }[] } | null;
   currency: string;
   status: 'LIVE' | 'CANCELLED';
   cancelledAt: Date | null;
@@ -171,6 +173,7 @@ export function toEventRecords(events: EventRow[], tree: EventTree, rules: RuleR
     id: e.id,
     externalReferenceId: e.external_reference_id,
     title: e.title,
+    seating: (e.seating as EventRecord['seating']) ?? null,
     currency: e.currency,
     status: e.status,
     cancelledAt: e.cancelled_at,

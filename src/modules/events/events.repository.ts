@@ -49,6 +49,11 @@ export const eventsRepository = {
       .execute();
   },
 
+  async findEventsByRefs(ex: Executor, tenantId: string, externalReferenceIds: readonly string[]): Promise<EventRow[]> {
+    if (externalReferenceIds.length === 0) return [];
+    return ex.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('external_reference_id', 'in', externalReferenceIds).execute();
+  },
+
   async insertEvent(ex: Executor, row: Insertable<EventsTable>): Promise<EventRow> {
     return ex.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
   },

@@ -192,6 +192,15 @@ export async function getEventForTenant(
   return row ? loadRecord(ex, tenantId, row) : undefined;
 }
 
+/** Several events by their references, with a fixed number of queries (the Smart Access Layer's bulk call). Unknown ones are absent. */
+export async function getEventsForTenant(ex: Executor, tenantId: string, externalReferenceIds: readonly string[]): Promise<EventRecord[]> {
+  const rows = await repo.findEventsByRefs(ex, tenantId, externalReferenceIds);
+  if (rows.length === 0) return [];
+  const ids = rows.map((e) => e.id);
+  const [tree, rules] = await Promise.all([repo.loadTree(ex, tenantId, ids), rulesRepository.listRules(ex, tenantId, ids)]);
+  return toEventRecords(rows, tree, rules);
+}
+
 export type ShowRef = { id: string } | { externalReferenceId: string; showId?: string };
 
 /**

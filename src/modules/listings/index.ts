@@ -17,5 +17,6 @@ export {
   type ListingForSale,
 } from './listings.market.js';
 export { feesFor, percentOf, totalsFor, type TicketMoney } from './listings.money.js';
+export { resaleWindow, type ResaleWindow } from './listings.rules.js';
 export { ListingView } from './listings.schemas.js';
 export { BrowseQuery, CreateListingBody, EventParams, ListedTicketView, ListingByTicketQuery, ListingParams, PatchListingBody, TicketParams } from './listings.schemas.js';

@@ -18,6 +18,9 @@ export interface DepthRow {
   min_ask: number | null;
   max_ask: number | null;
   median_ask: number | null;
+  /** What a ticket costs the buyer (price + buyer fee), lowest and highest. */
+  min_total: number | null;
+  max_total: number | null;
   sold_recently: number;
   median_seconds_to_sell: number | null;
   currency: string;
@@ -106,6 +109,8 @@ export const listingsRepository = {
         count(*) FILTER (WHERE status = 'RESERVED' AND hold_expires_at > ${now})::int AS held,
         min(price_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS min_ask,
         max(price_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS max_ask,
+        min(price_minor + buyer_fee_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS min_total,
+        max(price_minor + buyer_fee_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS max_total,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY price_minor) FILTER (WHERE (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))) AS median_ask,
         coalesce(sum(quantity) FILTER (WHERE status = 'SOLD' AND updated_at >= ${since}), 0)::int AS sold_recently,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)) FILTER (WHERE status = 'SOLD') AS median_seconds_to_sell,

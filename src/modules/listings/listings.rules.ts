@@ -24,21 +24,44 @@ function refuse(code: ErrorCode, message: string, setting: string, limit: unknow
  * integrator opts out with `enabled: false` (an event-wide rule), which is how pretix and vivenu
  * treat a resale channel that was never configured as open to their own policies.
  */
+/** Whether resale is open now under a RESALE rule (or none), and if not why and until when. */
+export type ResaleWindow =
+  | { open: true; availableUntil: Date }
+  | { open: false; reason: 'RESALE_DISABLED'; message: string }
+  | { open: false; reason: 'WINDOW_NOT_OPEN'; availableFrom: Date; message: string }
+  | { open: false; reason: 'WINDOW_CLOSED'; closedAt: Date; message: string };
+
+/**
+ * The window of the RESALE rule (SPEC §2): closed once the show has started, disabled, not open yet
+ * (`opensAt`), closed `closesHoursBeforeShow` before the show, else open until then. One function for
+ * the listing checks below and for the Smart Access Layer's components.
+ */
+export function resaleWindow(settings: ResaleSettings | undefined, showStartsAt: Date, now: Date): ResaleWindow {
+  const closesAt = new Date(showStartsAt.getTime() - (settings?.closesHoursBeforeShow ?? 0) * 3_600_000);
+  if (now.getTime() >= showStartsAt.getTime()) return { open: false, reason: 'WINDOW_CLOSED', closedAt: showStartsAt, message: 'resale is closed: the show has started' };
+  if (!settings) return { open: true, availableUntil: closesAt };
+  if (!settings.enabled) return { open: false, reason: 'RESALE_DISABLED', message: 'resale is disabled for these tickets' };
+  if (settings.opensAt !== undefined && now.getTime() < new Date(settings.opensAt).getTime()) {
+    return { open: false, reason: 'WINDOW_NOT_OPEN', availableFrom: new Date(settings.opensAt), message: `resale opens at ${settings.opensAt}` };
+  }
+  if (settings.closesHoursBeforeShow !== undefined && now.getTime() >= closesAt.getTime()) {
+    return { open: false, reason: 'WINDOW_CLOSED', closedAt: closesAt, message: `resale closes ${settings.closesHoursBeforeShow} hours before the show` };
+  }
+  return { open: true, availableUntil: closesAt };
+}
+
 export function checkResaleRule(c: ResaleCheck): void {
   const s = c.rule?.settings;
   const id = c.rule?.id;
   const major = (minor: number) => toMajor(minor, c.currency);
-  if (c.now.getTime() >= c.showStartsAt.getTime()) {
-    refuse('RESALE_CLOSED', 'resale is closed: the show has started', 'closesHoursBeforeShow', 0, id, 'ticketIds');
+  const window = resaleWindow(s, c.showStartsAt, c.now);
+  if (!window.open) {
+    if (window.reason === 'RESALE_DISABLED') refuse('RESALE_DISABLED', window.message, 'enabled', false, id, 'ticketIds');
+    if (window.reason === 'WINDOW_NOT_OPEN') refuse('RESALE_NOT_OPEN', window.message, 'opensAt', s?.opensAt, id, 'ticketIds');
+    const started = c.now.getTime() >= c.showStartsAt.getTime();
+    refuse('RESALE_CLOSED', window.message, 'closesHoursBeforeShow', started ? 0 : s?.closesHoursBeforeShow, id, 'ticketIds');
   }
   if (!s) return;
-  if (!s.enabled) refuse('RESALE_DISABLED', 'resale is disabled for these tickets', 'enabled', false, id, 'ticketIds');
-  if (s.opensAt !== undefined && c.now.getTime() < new Date(s.opensAt).getTime()) {
-    refuse('RESALE_NOT_OPEN', `resale opens at ${s.opensAt}`, 'opensAt', s.opensAt, id, 'ticketIds');
-  }
-  if (s.closesHoursBeforeShow !== undefined && c.now.getTime() >= c.showStartsAt.getTime() - s.closesHoursBeforeShow * 3_600_000) {
-    refuse('RESALE_CLOSED', `resale closes ${s.closesHoursBeforeShow} hours before the show`, 'closesHoursBeforeShow', s.closesHoursBeforeShow, id, 'ticketIds');
-  }
   if (s.maxTicketsPerListing !== undefined && c.quantity > s.maxTicketsPerListing) {
     refuse('TOO_MANY_TICKETS_IN_LISTING', `at most ${s.maxTicketsPerListing} tickets per listing`, 'maxTicketsPerListing', s.maxTicketsPerListing, id, 'ticketIds');
   }

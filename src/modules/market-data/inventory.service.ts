@@ -171,3 +171,9 @@ export async function getInventory(
 export async function reportedOptionCapacity(ex: Executor, tenantId: string, showPk: string, ticketOptionId: string): Promise<number | null> {
   return repo.optionCapacity(ex, tenantId, showPk, ticketOptionId);
 }
+
+/** The show-level inventory of these shows (sold out, sold percentage …), by show pk; one read. */
+export async function showInventories(ex: Executor, tenantId: string, showPks: readonly string[]): Promise<Map<string, { soldOut: boolean | null; soldPercentage: number | null }>> {
+  const rows = await repo.ofShows(ex, tenantId, showPks);
+  return new Map(rows.filter((r) => r.ticket_option_id === '' && r.price_type_id === '').map((r) => [r.show_pk, { soldOut: r.sold_out, soldPercentage: r.sold_percentage }]));
+}

@@ -12,4 +12,6 @@ export {
   type Authenticated,
   type CreatedKey,
   type NewTenant,
+  type Theme,
+  DEFAULT_THEME,
 } from './tenants.service.js';

@@ -8,10 +8,10 @@ export interface KeyRow {
 }
 
 export const tenantsRepository = {
-  async insertTenant(ex: Executor, t: { id: string; name: string; defaultCurrency: string; returnOrigins: string[]; defaultLanguage: 'es' | 'en' }): Promise<void> {
+  async insertTenant(ex: Executor, t: { id: string; name: string; defaultCurrency: string; returnOrigins: string[]; defaultLanguage: 'es' | 'en'; theme: Record<string, string> }): Promise<void> {
     await ex
       .insertInto('tenants')
-      .values({ id: t.id, name: t.name, default_currency: t.defaultCurrency, return_origins: t.returnOrigins, default_language: t.defaultLanguage })
+      .values({ id: t.id, name: t.name, default_currency: t.defaultCurrency, return_origins: t.returnOrigins, default_language: t.defaultLanguage, theme: JSON.stringify(t.theme) })
       .execute();
   },
 

@@ -23,6 +23,39 @@ export interface NewTenant {
   defaultCurrency?: string;
   /** `es` (the default) or `en`. */
   defaultLanguage?: string;
+  /** Colours (`#rgb` or `#rrggbb`) and an https logo for the Smart Access Layer; left out: Encore's defaults. */
+  theme?: Partial<Theme>;
+}
+
+export interface Theme {
+  background: string;
+  text: string;
+  accent: string;
+  logoUrl: string | null;
+}
+
+export const DEFAULT_THEME: Theme = { background: '#ffffff', text: '#1a1a1a', accent: '#0b57d0', logoUrl: null };
+
+/** Checks a theme given at creation: colours as hex, the logo an https URL; names the wrong field. */
+function checkTheme(theme: Partial<Theme>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['background', 'text', 'accent'] as const) {
+    const v = theme[key];
+    if (v === undefined) continue;
+    if (!/^#(?:[0-9a-fA-F]{3}){1,2}$/.test(v)) throw new AppError('VALIDATION_ERROR', `theme.${key} must be a colour like #0b57d0 (got ${JSON.stringify(v)})`, { field: `theme.${key}` });
+    out[key] = v.toLowerCase();
+  }
+  if (theme.logoUrl !== undefined && theme.logoUrl !== null) {
+    let ok = false;
+    try {
+      ok = new URL(theme.logoUrl).protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new AppError('VALIDATION_ERROR', `theme.logoUrl must be an https URL (got ${JSON.stringify(theme.logoUrl)})`, { field: 'theme.logoUrl' });
+    out.logoUrl = theme.logoUrl;
+  }
+  return out;
 }
 
 export interface CreatedKey {
@@ -61,7 +94,8 @@ export async function createTenantInTx(tx: Tx, deps: Pick<Deps, 'clock'>, input:
   const returnOrigins = [...new Set((input.returnOrigins ?? []).map(normalizeOrigin))];
   const language = input.defaultLanguage ?? 'es';
   if (!isLang(language)) throw new AppError('VALIDATION_ERROR', `the default language must be one of ${LANGS.join(', ')}`, { field: 'defaultLanguage' });
-  await repo.insertTenant(tx, { id: tenantId, name, defaultCurrency: currency, returnOrigins, defaultLanguage: language });
+  const theme = checkTheme(input.theme ?? {});
+  await repo.insertTenant(tx, { id: tenantId, name, defaultCurrency: currency, returnOrigins, defaultLanguage: language, theme });
   const key = await insertKey(tx, tenantId, now);
   const actor: Actor = { tenantId, label: 'cli' };
   await recordAudit(tx, actor, { action: 'tenant.created', entityType: 'tenant', entityId: tenantId, after: { name, returnOrigins, defaultCurrency: currency, defaultLanguage: language } }, now);
@@ -167,6 +201,8 @@ export interface MarketSettings {
   returnOrigins: string[];
   /** The pages' language when a request names none Encore speaks (SPEC §1.1). */
   defaultLanguage: Lang;
+  /** The tenant's colours and logo, Encore's defaults where it set none. */
+  theme: Theme;
 }
 
 export async function getMarketSettings(ex: Executor, tenantId: string): Promise<MarketSettings> {
@@ -177,6 +213,7 @@ export async function getMarketSettings(ex: Executor, tenantId: string): Promise
     defaultFees: row.default_fees as MarketSettings['defaultFees'],
     returnOrigins: row.return_origins,
     defaultLanguage: row.default_language,
+    theme: { ...DEFAULT_THEME, ...(row.theme as Partial<Theme>) },
   };
 }
 

@@ -11,6 +11,8 @@ export interface TenantsTable {
   resale_hold_minutes: Generated<number>;
   /** Fees when no FEES rule applies (FeesSettings of the events module). */
   default_fees: ColumnType<unknown, string | undefined, string>;
+  /** Colours and logo of the Smart Access Layer (ThemeSettings); `{}`: Encore's defaults. */
+  theme: ColumnType<unknown, string | undefined, string>;
   created_at: Generated<Date>;
 }
 

@@ -1,0 +1,90 @@
+import type { Deps } from '../app/deps.js';
+import { toMajor } from '../lib/money.js';
+import { negotiateLang } from '../lib/urls.js';
+import { buyComponents, isSoldOut, sellBanner, type Component, type ResaleState } from '../modules/access-layer/index.js';
+import { getEventsForTenant, mostSpecificRule, type EventRecord, type ShowRecord } from '../modules/events/index.js';
+import { listingDepth, resaleWindow } from '../modules/listings/index.js';
+import { showInventories } from '../modules/market-data/index.js';
+import { hostedPageUrl, showPage } from '../modules/marketplace-urls/index.js';
+import { getMarketSettings } from '../modules/tenants/index.js';
+
+/**
+ * Buy mode of the Smart Access Layer (SPEC §6) for one show or many: everything the decision table
+ * (modules/access-layer) needs, read with a fixed number of queries whatever the number of shows —
+ * the events with their shows and rules (3), the tenant's settings (1), the shows' inventory (1) and
+ * one grouped read of their listings (1).
+ */
+
+export type BuyAnswer = { eventId: string; showId: string; components: Component[] } | { eventId: string; showId: string; error: { code: string; message: string } };
+
+function resaleOf(event: EventRecord, show: ShowRecord, now: Date): ResaleState {
+  if (event.status === 'CANCELLED' || show.status === 'CANCELLED') return { open: false, reason: 'EVENT_CANCELLED' };
+  const rule = mostSpecificRule(event.rules, { showId: show.showId }, 'RESALE');
+  const window = resaleWindow(rule?.ruleType === 'RESALE' ? rule.settings : undefined, show.startsAt, now);
+  if (window.open) return { open: true };
+  return window.reason === 'WINDOW_NOT_OPEN' ? { open: false, reason: window.reason, availableFrom: window.availableFrom } : { open: false, reason: window.reason };
+}
+
+export async function buyMode(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  tenantId: string,
+  wanted: readonly { eventId: string; showIds: readonly string[] }[],
+  opts: { lang: string | undefined; details: boolean; type?: 'buy' | 'sell' },
+): Promise<BuyAnswer[]> {
+  const now = deps.clock.now();
+  const [events, settings] = await Promise.all([getEventsForTenant(deps.db, tenantId, [...new Set(wanted.map((w) => w.eventId))]), getMarketSettings(deps.db, tenantId)]);
+  const lang = negotiateLang(opts.lang, settings.defaultLanguage);
+  const byRef = new Map(events.map((e) => [e.externalReferenceId, e]));
+  const found: { event: EventRecord; show: ShowRecord }[] = [];
+  for (const w of wanted) {
+    const event = byRef.get(w.eventId);
+    for (const showId of w.showIds) {
+      const show = event?.shows.find((s) => s.showId === showId);
+      if (event && show) found.push({ event, show });
+    }
+  }
+  const pks = found.map((f) => f.show.id);
+  const [inventory, depth] = await Promise.all([showInventories(deps.db, tenantId, pks), listingDepth(deps.db, tenantId, pks, now)]);
+  const url = (page: ReturnType<typeof showPage>) => hostedPageUrl(deps.config.publicUrl, page, { lang });
+  const answers: BuyAnswer[] = [];
+  for (const w of wanted) {
+    const event = byRef.get(w.eventId);
+    for (const showId of w.showIds) {
+      const show = event?.shows.find((s) => s.showId === showId);
+      if (!event || !show) {
+        answers.push(
+          !event
+            ? { eventId: w.eventId, showId, error: { code: 'EVENT_NOT_FOUND', message: `event ${w.eventId} does not exist` } }
+            : { eventId: w.eventId, showId, error: { code: 'SHOW_NOT_FOUND', message: `event ${w.eventId} has no show ${showId}` } },
+        );
+        continue;
+      }
+      const colors = { background: settings.theme.background, text: settings.theme.text, accent: settings.theme.accent };
+      if (opts.type === 'sell') {
+        const sellUrl = url({ segments: [...showPage(show.id).segments, 'sell'], query: {} });
+        answers.push({ eventId: w.eventId, showId, components: sellBanner({ lang, colors, logoUrl: settings.theme.logoUrl, resale: resaleOf(event, show, now), sellUrl }) });
+        continue;
+      }
+      const money = (minor: number | null) => (minor === null ? null : toMajor(minor, event.currency));
+      const zones = event.seating?.zones ?? [];
+      const components = buyComponents({
+        lang,
+        colors,
+        logoUrl: settings.theme.logoUrl,
+        resale: resaleOf(event, show, now),
+        soldOut: isSoldOut(inventory.get(show.id)),
+        currency: event.currency,
+        options: show.ticketOptions.map((o) => {
+          const d = depth.find((r) => r.show_pk === show.id && r.ticket_option_id === o.ticketId);
+          return { ticketOptionId: o.ticketId, title: o.title, faceValue: toMajor(o.priceMinor, event.currency), listingsCount: d?.listings ?? 0, minTotal: money(d?.min_total ?? null), maxTotal: money(d?.max_total ?? null), url: url(showPage(show.id, o.ticketId)) };
+        }),
+        map: event.seating?.mapImageUrl && zones.length > 0 ? { image: event.seating.mapImageUrl, zones: zones.map((z) => ({ zoneId: z.zoneId, name: z.name ?? z.zoneId, ticketOptionIds: z.ticketOptionIds ?? [] })) } : null,
+        buyUrl: url(showPage(show.id)),
+        notifyUrl: url({ ...showPage(show.id), query: { notify: '1' } }),
+        details: opts.details,
+      });
+      answers.push({ eventId: w.eventId, showId, components });
+    }
+  }
+  return answers;
+}
