@@ -54,6 +54,16 @@ describe('encore command line and embedded PostgreSQL lifecycle', () => {
     expect(portuguese.code).toBe(1);
     expect(portuguese.stderr).toMatch(/language/);
 
+    // The Smart Access Layer's theme: set at creation, changed later, a bad colour refused naming it.
+    const themed = await runCli(['tenant', 'create', '--name', 'Umbrella', '--theme-accent', '#FF0066', '--theme-logo', 'https://cdn.umbrella.test/logo.png'], env);
+    expect(themed.code, themed.stderr).toBe(0);
+    const umbrella = JSON.parse(themed.stdout) as { tenantId: string };
+    const retheme = await runCli(['tenant', 'theme', '--tenant', umbrella.tenantId, '--background', '#000'], env);
+    expect(JSON.parse(retheme.stdout)).toEqual({ background: '#000', text: '#1a1a1a', accent: '#ff0066', logoUrl: 'https://cdn.umbrella.test/logo.png' });
+    const badColour = await runCli(['tenant', 'theme', '--tenant', umbrella.tenantId, '--accent', 'pink'], env);
+    expect(badColour.code).toBe(1);
+    expect(badColour.stderr).toMatch(/theme\.accent/);
+
     // Keys work against the API: the first is valid, the revoked one is refused.
     const server = await startServe(env);
     try {

@@ -95,6 +95,11 @@ describe('wishlist alerts by mail', () => {
     const sent = await ctx.deps.db.selectFrom('mail_outbox').selectAll().execute();
     expect(sent).toMatchObject([{ status: 'SENT', kind: 'wishlist.alert', ref: under.listingId, to_address: 'wants@fans.example' }]);
 
+    // The fan asks to be forgotten: the lead goes, and the mail it was sent keeps no address or text.
+    const leadId = (await call(ctx, s.key, 'GET', '/v1/marketdata/users?externalReferenceEventId=solo&type=WISHLIST')).body.data.items.find((l: { buyer: { email: string | null } }) => l.buyer.email === 'wants@fans.example').id as string;
+    expect((await call(ctx, s.key, 'DELETE', `/v1/marketdata/users/${leadId}`)).body.data).toEqual({ id: leadId, erased: true });
+    expect(await ctx.deps.db.selectFrom('mail_outbox').select(['status', 'to_address', 'subject', 'text_body']).execute()).toEqual([{ status: 'ERASED', to_address: '', subject: '', text_body: '' }]);
+
     const hooks = await webhooksOf(ctx, s.tenantId, 'notifyMe.created.updated');
     expect(hooks).toHaveLength(1);
     expect(hooks[0]!.message).toMatchObject({ family: 'notifyMe', action: 'notifyMe.created.updated', data: { listingId: under.listingId, leads: [{ email: 'wants@fans.example' }] } });

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { withTx } from '../db/tx.js';
 import { isAppError } from '../lib/app-error.js';
-import { createKey, createTenantInTx, listTenants, revokeKeyByPrefix } from '../modules/tenants/index.js';
+import { createKey, createTenantInTx, listTenants, revokeKeyByPrefix, setTheme } from '../modules/tenants/index.js';
 import { importTickets, type ImportProgress } from '../modules/tickets/index.js';
 import { createEndpointInTx } from '../modules/webhooks/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -16,6 +16,7 @@ const USAGE = `Usage: npm run -s encore -- <command>
   migrate                       apply pending database migrations
   tenant create --name NAME [--return-origin URL]... [--webhook-url URL] [--currency EUR] [--lang es|en]
                 [--theme-background #fff] [--theme-text #111] [--theme-accent #0b57d0] [--theme-logo https://…]
+  tenant theme --tenant ID [--background C] [--text C] [--accent C] [--logo URL]
                                 prints {"tenantId", "apiKey"}; the key is shown once
   tenant list                   every tenant with its number of active keys
   key create --tenant ID        a new API key for a tenant
@@ -122,6 +123,20 @@ async function main(argv: string[]): Promise<number> {
           }),
         );
         print(JSON.stringify({ tenantId: created.tenantId, apiKey: created.apiKey }));
+        return 0;
+      }
+      if (sub === 'theme') {
+        const { values } = parseArgs({ args: rest, options: { tenant: { type: 'string' }, background: { type: 'string' }, text: { type: 'string' }, accent: { type: 'string' }, logo: { type: 'string' } } });
+        if (!values.tenant) throw new UsageError('tenant theme needs --tenant ID');
+        const theme = await withRuntime(config, (rt) =>
+          setTheme(rt.deps, values.tenant!, {
+            ...(values.background ? { background: values.background } : {}),
+            ...(values.text ? { text: values.text } : {}),
+            ...(values.accent ? { accent: values.accent } : {}),
+            ...(values.logo ? { logoUrl: values.logo } : {}),
+          }),
+        );
+        print(JSON.stringify(theme));
         return 0;
       }
       if (sub === 'list') {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../app/deps.js';
-import { eraseLead, getInventory, LeadBody, LeadView, listLeads, updateInventoryDetails, updateShowInventory, upsertLead, upsertLeads } from '../../modules/market-data/index.js';
+import { getInventory, LeadBody, LeadView, listLeads, updateInventoryDetails, updateShowInventory, upsertLead, upsertLeads } from '../../modules/market-data/index.js';
 import { Page } from '../shared/pagination.js';
 import { marketDepth } from '../../flows/market-depth.js';
+import { eraseLead } from '../../flows/lead-erasure.js';
 import { actorOf, authenticate, tenantOf } from '../shared/auth.js';
 import { Ok, errorResponses, ok } from './envelope.js';
 import {
@@ -124,7 +125,7 @@ export function marketDataRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       schema: {
         tags: ['Market Data'],
         summary: 'Erase a ticket lead (Encore extension)',
-        description: 'The fan’s right to erasure: the lead and its personal data are deleted (the audit log keeps only that a lead was erased).',
+        description: 'The fan’s right to erasure: the lead and its personal data are deleted, the mails it was sent keep no address or text (one not sent yet never will be), and the audit log keeps only that a lead was erased.',
         params: LeadParams,
         response: { 200: Ok(ErasedView), ...errorResponses(404) },
       },

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * The mail outbox (issue 11, SPEC §4.1 "Mail"): every mail Encore sends is a row written in the
  * business transaction that decides it, then delivered by a job after commit — by SMTP when SMTP_URL is
- * set (SENT), otherwise KEPT for the dev mailbox. `kind` and `ref` say why it was sent (a wishlist alert
+ * set (SENT), otherwise KEPT for the dev mailbox. ERASED: its recipient asked to be forgotten (the
+ * address and text are gone; a mail not yet sent never will be). `kind` and `ref` say why it was sent (a wishlist alert
  * for a listing, …).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -16,7 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       to_address text NOT NULL,
       subject text NOT NULL,
       text_body text NOT NULL,
-      status text NOT NULL CHECK (status IN ('PENDING', 'SENT', 'KEPT')),
+      status text NOT NULL CHECK (status IN ('PENDING', 'SENT', 'KEPT', 'ERASED')),
       attempts integer NOT NULL DEFAULT 0,
       last_error text,
       created_at timestamptz NOT NULL,

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor, Tx } from '../../db/tx.js';
-import type { MailOutboxTable, MailStatus } from './mail.tables.js';
+import type { MailOutboxTable } from './mail.tables.js';
 
 export type MailRow = Selectable<MailOutboxTable>;
 
@@ -15,7 +15,7 @@ export const mailRepository = {
   },
 
   /** Marks a PENDING mail delivered or kept; false when it was not PENDING any more (a retried job). */
-  async finish(ex: Executor, tenantId: string, id: string, status: Exclude<MailStatus, 'PENDING'>, at: Date): Promise<boolean> {
+  async finish(ex: Executor, tenantId: string, id: string, status: 'SENT' | 'KEPT', at: Date): Promise<boolean> {
     const r = await ex
       .updateTable('mail_outbox')
       .set((eb) => ({ status, sent_at: at, attempts: eb('attempts', '+', 1) }))
@@ -33,6 +33,13 @@ export const mailRepository = {
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .execute();
+  },
+
+  /** Forgets these mails' recipient and text (erasure); one still PENDING is never sent. */
+  async erase(tx: Tx, tenantId: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await tx.updateTable('mail_outbox').set({ status: 'ERASED', to_address: '', subject: '', text_body: '' }).where('tenant_id', '=', tenantId).where('id', 'in', ids).executeTakeFirst();
+    return Number(r.numUpdatedRows);
   },
 
   async recent(ex: Executor, limit: number): Promise<MailRow[]> {

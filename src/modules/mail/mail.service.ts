@@ -87,3 +87,8 @@ export function registerMailJobs(deps: Deps): void {
 export async function recentMail(deps: Pick<Deps, 'db'>, limit = 100): Promise<MailRow[]> {
   return repo.recent(deps.db, limit);
 }
+
+/** A recipient's right to erasure: these mails keep no address or text, and a pending one is never sent. */
+export async function eraseMails(tx: Tx, tenantId: string, ids: readonly string[]): Promise<number> {
+  return repo.erase(tx, tenantId, ids);
+}

@@ -1,4 +1,4 @@
-export type MailStatus = 'PENDING' | 'SENT' | 'KEPT';
+export type MailStatus = 'PENDING' | 'SENT' | 'KEPT' | 'ERASED';
 
 /** One mail Encore sends (migration 0021). */
 export interface MailOutboxTable {

@@ -91,6 +91,11 @@ export const leadsRepository = {
     return inserted !== undefined;
   },
 
+  /** The mails a lead was sent (its wishlist alerts). */
+  async alertMailIds(ex: Executor, tenantId: string, leadId: string): Promise<string[]> {
+    return (await ex.selectFrom('lead_alerts').select('mail_id').where('tenant_id', '=', tenantId).where('lead_id', '=', leadId).execute()).map((r) => r.mail_id);
+  },
+
   async remove(tx: Tx, tenantId: string, id: string): Promise<LeadRow | undefined> {
     return tx.deleteFrom('leads').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
   },

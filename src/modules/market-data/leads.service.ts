@@ -214,14 +214,16 @@ export async function listLeads(
   return { items: rows.map(leadView), total, limit: q.limit, offset: q.offset };
 }
 
-/** DELETE …/users/:id: the fan's right to erasure; the lead is gone, its audit row keeps no personal data. */
-export async function eraseLead(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: string): Promise<{ id: string; erased: true }> {
-  return withTx(deps.db, async (tx) => {
-    const removed = await repo.remove(tx, actor.tenantId, id);
-    if (!removed) throw new AppError('LEAD_NOT_FOUND', `lead ${id} does not exist`, { field: 'id' });
-    await recordAudit(tx, actor, { action: 'lead.erased', entityType: 'lead', entityId: id }, deps.clock.now());
-    return { id, erased: true as const };
-  });
+/**
+ * DELETE …/users/:id, in the caller's transaction: the lead is gone (its alerts with it) and its
+ * audit row keeps no personal data. Answers the mails it was sent, which the caller erases too.
+ */
+export async function eraseLeadInTx(tx: Tx, actor: Actor, id: string, now: Date): Promise<{ mailIds: string[] }> {
+  const mailIds = await repo.alertMailIds(tx, actor.tenantId, id);
+  const removed = await repo.remove(tx, actor.tenantId, id);
+  if (!removed) throw new AppError('LEAD_NOT_FOUND', `lead ${id} does not exist`, { field: 'id' });
+  await recordAudit(tx, actor, { action: 'lead.erased', entityType: 'lead', entityId: id, after: { mails: mailIds.length } }, now);
+  return { mailIds };
 }
 
 /** How many fans wish for each ticket option of these shows: those naming the option plus those naming none. */

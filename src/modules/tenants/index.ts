@@ -8,6 +8,7 @@ export {
   type MarketSettings,
   listTenants,
   revokeKeyByPrefix,
+  setTheme,
   tenantAllowsOrigin,
   type Authenticated,
   type CreatedKey,

@@ -15,6 +15,10 @@ export const tenantsRepository = {
       .execute();
   },
 
+  async setTheme(ex: Executor, id: string, theme: Record<string, string>): Promise<void> {
+    await ex.updateTable('tenants').set({ theme: JSON.stringify(theme) }).where('id', '=', id).execute();
+  },
+
   async findTenant(ex: Executor, id: string) {
     return ex.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
   },

@@ -159,6 +159,18 @@ export async function createTenantIfNone(deps: Pick<Deps, 'db' | 'clock'>, input
   });
 }
 
+/** `tenant theme`: changes the tenant's colours or logo (those given), validated like at creation. */
+export async function setTheme(deps: Pick<Deps, 'db' | 'clock'>, tenantId: string, theme: Partial<Theme>): Promise<Theme> {
+  return withTx(deps.db, async (tx) => {
+    const row = await repo.findTenant(tx, tenantId);
+    if (!row) throw new AppError('NOT_FOUND', `tenant ${tenantId} does not exist`, { field: 'tenant' });
+    const merged = { ...(row.theme as Record<string, string>), ...checkTheme(theme) };
+    await repo.setTheme(tx, tenantId, merged);
+    await recordAudit(tx, { tenantId, label: 'cli' }, { action: 'tenant.theme_changed', entityType: 'tenant', entityId: tenantId, after: merged }, deps.clock.now());
+    return { ...DEFAULT_THEME, ...merged };
+  });
+}
+
 export async function getTenant(deps: Pick<Deps, 'db'>, tenantId: string) {
   return repo.findTenant(deps.db, tenantId);
 }
