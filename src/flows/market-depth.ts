@@ -1,7 +1,6 @@
 import type { Deps } from '../app/deps.js';
-import { AppError } from '../lib/app-error.js';
 import { toMajor } from '../lib/money.js';
-import { getEventForTenant, type ShowRecord } from '../modules/events/index.js';
+import { eventNotFound, getEventForTenant, showOfEvent, type ShowRecord } from '../modules/events/index.js';
 import { listingDepth } from '../modules/listings/index.js';
 import { wishlistDemand } from '../modules/market-data/index.js';
 
@@ -39,13 +38,8 @@ export interface MarketDepth {
 export async function marketDepth(deps: Pick<Deps, 'db' | 'clock'>, tenantId: string, externalReferenceId: string, showId: string | undefined): Promise<MarketDepth> {
   const now = deps.clock.now();
   const event = await getEventForTenant(deps.db, tenantId, externalReferenceId);
-  if (!event) throw new AppError('EVENT_NOT_FOUND', `event ${externalReferenceId} does not exist`, { field: 'externalReferenceId' });
-  let shows: ShowRecord[] = event.shows;
-  if (showId !== undefined) {
-    const show = event.shows.find((s) => s.showId === showId);
-    if (!show) throw new AppError('SHOW_NOT_FOUND', `event ${externalReferenceId} has no show ${showId}`, { field: 'showId' });
-    shows = [show];
-  }
+  if (!event) throw eventNotFound(externalReferenceId, 'externalReferenceId');
+  const shows: ShowRecord[] = showId === undefined ? event.shows : [showOfEvent(event, showId)];
   const pks = shows.map((s) => s.id);
   const [rows, wishing] = await Promise.all([listingDepth(deps.db, tenantId, pks, now), wishlistDemand(deps.db, tenantId, pks)]);
   const money = (minor: number | null) => (minor === null ? null : toMajor(Math.round(minor), event.currency));

@@ -1,5 +1,6 @@
 import type { Deps } from '../app/deps.js';
 import type { Tx } from '../db/tx.js';
+import { formatMoney } from '../lib/money.js';
 import type { Lang } from '../lib/urls.js';
 import { getEventForTenant } from '../modules/events/index.js';
 import type { ListingView } from '../modules/listings/index.js';
@@ -32,10 +33,6 @@ const TEXTS: Record<Lang, (v: { event: string; option: string; price: string; ur
   }),
 };
 
-function money(amount: number, currency: string, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency }).format(amount);
-}
-
 export async function alertWishlists(tx: Tx, deps: AlertDeps, tenantId: string, listing: ListingView): Promise<number> {
   if (listing.status !== 'ACTIVE') return 0;
   const leads = await wishlistLeadsFor(tx, tenantId, listing);
@@ -50,7 +47,7 @@ export async function alertWishlists(tx: Tx, deps: AlertDeps, tenantId: string, 
     const mailId = newMailId(now);
     if (!(await markLeadAlerted(tx, tenantId, lead.id, listing.listingId, mailId, now))) continue;
     const url = hostedPageUrl(deps.config.publicUrl, ticketSalePage(lead.show_pk, listing.ticketIds[0]!), { lang });
-    const { subject, text } = TEXTS[lang]({ event: event?.title ?? listing.externalReferenceEventId, option, price: money(listing.total, listing.currency, lang), url });
+    const { subject, text } = TEXTS[lang]({ event: event?.title ?? listing.externalReferenceEventId, option, price: formatMoney(listing.total, listing.currency, lang), url });
     await queueMail(tx, deps, { tenantId, id: mailId, to: lead.email!, subject, text, kind: 'wishlist.alert', ref: listing.listingId });
     alerted.push(lead);
   }

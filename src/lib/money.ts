@@ -40,3 +40,8 @@ export function toMajor(minor: number, currency: string): number {
   const digits = minorDigits(currency);
   return Number((minor / 10 ** digits).toFixed(digits));
 }
+
+/** An amount as a fan reads it in `lang` (es: "41,80 €", en: "€41.80"). */
+export function formatMoney(amount: number, currency: string, lang: 'es' | 'en'): string {
+  return new Intl.NumberFormat(lang === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency }).format(amount);
+}

@@ -1,3 +1,4 @@
+import { formatMoney } from '../../lib/money.js';
 import type { Lang } from '../../lib/urls.js';
 
 /**
@@ -124,10 +125,6 @@ const TEXT = {
 
 function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
-}
-
-export function formatMoney(amount: number, currency: string, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency }).format(amount);
 }
 
 export function buyComponents(input: BuyInput): Component[] {

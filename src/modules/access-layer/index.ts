@@ -1,1 +1,1 @@
-export { buyComponents, formatMoney, isSoldOut, sellBanner, type BuyInput, type Component, type ResaleState } from './buy-components.js';
+export { buyComponents, isSoldOut, sellBanner, type BuyInput, type Component, type ResaleState } from './buy-components.js';

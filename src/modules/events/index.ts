@@ -12,3 +12,4 @@ export { lockTicketOptionCapacity } from './capacity.repository.js';
 export { EventBody, EventPutBody } from './events.schemas.js';
 export { rejectNulCharacters, wrapSingleShow } from './events.validate.js';
 export { RulesBody } from './rules.schemas.js';
+export { eventNotFound, showOfEvent } from './events.errors.js';

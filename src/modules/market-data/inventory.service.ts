@@ -2,7 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import { withTx, type Executor } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { getEventForTenant, type EventRecord, type ShowRecord } from '../events/index.js';
+import { eventNotFound, getEventForTenant, showOfEvent, type EventRecord, type ShowRecord } from '../events/index.js';
 import { inventoryRepository as repo, type InventoryNumbers, type InventoryRow } from './inventory.repository.js';
 
 /**
@@ -75,20 +75,8 @@ function checkWithinCapacity(row: InventoryRow, prefix: string): void {
 
 async function eventOf(ex: Executor, tenantId: string, externalReferenceId: string): Promise<EventRecord> {
   const event = await getEventForTenant(ex, tenantId, externalReferenceId);
-  if (!event) throw new AppError('EVENT_NOT_FOUND', `event ${externalReferenceId} does not exist`, { field: 'externalReferenceId' });
+  if (!event) throw eventNotFound(externalReferenceId, 'externalReferenceId');
   return event;
-}
-
-/** The named show, or the event's only one; several shows and none named is 400 on `field`. */
-function showOf(event: EventRecord, showId: string | null | undefined, field: string): ShowRecord {
-  if (showId !== undefined && showId !== null) {
-    const show = event.shows.find((s) => s.showId === showId);
-    if (!show) throw new AppError('SHOW_NOT_FOUND', `event ${event.externalReferenceId} has no show ${showId}`, { field });
-    return show;
-  }
-  if (event.shows.length === 1) return event.shows[0]!;
-  const showIds = event.shows.map((s) => s.showId);
-  throw new AppError('SHOW_ID_REQUIRED', `event ${event.externalReferenceId} has ${showIds.length} shows; name one in ${field} (${showIds.join(', ')})`, { field, details: { showIds } });
 }
 
 /** PUT /v1/marketdata/events/:externalReferenceId/inventory[?showId=]: the show's own numbers. */
@@ -102,7 +90,7 @@ export async function updateShowInventory(
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const event = await eventOf(tx, actor.tenantId, externalReferenceId);
-    const show = showOf(event, showId, 'showId');
+    const show = showOfEvent(event, showId, 'showId');
     const row = await repo.upsert(tx, { tenantId: actor.tenantId, showPk: show.id, ticketOptionId: '', priceTypeId: '' }, numbersOf(input), now);
     checkWithinCapacity(row, '');
     const view = viewOf(row, show);
@@ -126,7 +114,7 @@ export async function updateInventoryDetails(
     const views: InventoryView[] = [];
     for (const [i, item] of items.entries()) {
       const at = `items[${i}].`;
-      const show = showOf(event, item.showId, `${at}showId`);
+      const show = showOfEvent(event, item.showId, `${at}showId`);
       const ticketOptionId = item.ticketOptionId ?? '';
       const priceTypeId = item.priceTypeId ?? '';
       if (ticketOptionId !== '' && !show.ticketOptions.some((o) => o.ticketId === ticketOptionId)) {
@@ -155,7 +143,7 @@ export async function getInventory(
   showId: string | undefined,
 ): Promise<{ externalReferenceId: string; shows: { showId: string; inventory: InventoryView | null; details: InventoryView[] }[] }> {
   const event = await eventOf(deps.db, tenantId, externalReferenceId);
-  const shows = showId === undefined ? event.shows : [showOf(event, showId, 'showId')];
+  const shows = showId === undefined ? event.shows : [showOfEvent(event, showId, 'showId')];
   const rows = await repo.ofShows(deps.db, tenantId, shows.map((s) => s.id));
   return {
     externalReferenceId: event.externalReferenceId,

@@ -5,7 +5,7 @@ import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { toMajor, toMinor } from '../../lib/money.js';
 import { schemaChecker, stringIssue, type ItemIssue } from '../../lib/schema-check.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { getEventForTenant, type EventRecord, type ShowRecord } from '../events/index.js';
+import { eventNotFound, getEventForTenant, showOfEvent, type EventRecord, type ShowRecord } from '../events/index.js';
 import { leadsRepository as repo, type LeadRow } from './leads.repository.js';
 import { LeadBody, type LeadView } from './leads.schemas.js';
 import type { LeadsTable, LeadType } from './leads.tables.js';
@@ -40,16 +40,6 @@ function identifiersOf(body: LeadBody): { email: string | null; phone: string | 
     throw new AppError('VALIDATION_ERROR', 'buyer needs at least one of email, phone or id', { field: 'buyer' });
   }
   return ids;
-}
-
-function showOf(event: EventRecord, showId: string | null | undefined): ShowRecord {
-  if (showId !== undefined && showId !== null) {
-    const show = event.shows.find((s) => s.showId === showId);
-    if (!show) throw new AppError('SHOW_NOT_FOUND', `event ${event.externalReferenceId} has no show ${showId}`, { field: 'showId' });
-    return show;
-  }
-  if (event.shows.length === 1) return event.shows[0]!;
-  throw new AppError('SHOW_ID_REQUIRED', `event ${event.externalReferenceId} has ${event.shows.length} shows; name one in showId`, { field: 'showId', details: { showIds: event.shows.map((s) => s.showId) } });
 }
 
 /** The type's own requirements, and ids that must exist on the show. */
@@ -115,8 +105,8 @@ function fieldsOf(body: LeadBody, event: EventRecord): { fields: LeadFields; buy
 async function upsertInTx(tx: Tx, actor: Actor, body: LeadBody, now: Date): Promise<LeadOutcome> {
   const ids = identifiersOf(body);
   const event = await getEventForTenant(tx, actor.tenantId, body.externalReferenceEventId);
-  if (!event) throw new AppError('EVENT_NOT_FOUND', `event ${body.externalReferenceEventId} does not exist`, { field: 'externalReferenceEventId' });
-  const show = showOf(event, body.showId);
+  if (!event) throw eventNotFound(body.externalReferenceEventId, 'externalReferenceEventId');
+  const show = showOfEvent(event, body.showId);
   checkAgainstShow(body, show);
   const { fields, buyerNames } = fieldsOf(body, event);
   const found = await repo.lockByIdentifiers(tx, actor.tenantId, show.id, ids);
@@ -204,9 +194,9 @@ export async function listLeads(
   let showPk: string | undefined;
   if (q.externalReferenceEventId !== undefined) {
     const event = await getEventForTenant(deps.db, tenantId, q.externalReferenceEventId);
-    if (!event) throw new AppError('EVENT_NOT_FOUND', `event ${q.externalReferenceEventId} does not exist`, { field: 'externalReferenceEventId' });
+    if (!event) throw eventNotFound(q.externalReferenceEventId, 'externalReferenceEventId');
     eventId = event.id;
-    if (q.showId !== undefined) showPk = showOf(event, q.showId).id;
+    if (q.showId !== undefined) showPk = showOfEvent(event, q.showId).id;
   } else if (q.showId !== undefined) {
     throw new AppError('VALIDATION_ERROR', 'showId needs externalReferenceEventId', { field: 'showId' });
   }
