@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../src/db/embedded.js';
 import { postmasterPid, removeDataDir, runCli, startServe, tempDataDir } from './process.js';
@@ -8,9 +10,12 @@ import { postmasterPid, removeDataDir, runCli, startServe, tempDataDir } from '.
  */
 describe('encore command line and embedded PostgreSQL lifecycle', () => {
   const dir = tempDataDir();
-  const env = { DATA_DIR: dir, DATABASE_URL: '' };
+  // No ENCORE_SECRET_KEY (a test harness may have put one in the environment): the key file is tested here.
+  const env = { DATA_DIR: dir, DATABASE_URL: '', ENCORE_SECRET_KEY: '' };
   afterAll(() => removeDataDir(dir));
 
+  // A dozen real processes, each starting (or attaching to) the embedded server: about 25 s alone on a
+  // 2-core machine, past the default 30 s while the rest of the suite runs beside it.
   it('runs tenant and key commands without serve, starting the embedded server for their duration', async () => {
     const created = await runCli(['tenant', 'create', '--name', 'Acme Tickets', '--return-origin', 'https://acme.test/path', '--webhook-url', 'https://acme.test/hooks'], env);
     expect(created.stderr).toBe('');
@@ -78,11 +83,11 @@ describe('encore command line and embedded PostgreSQL lifecycle', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
-  });
+  }, 90_000);
 
   it('greets the first start with a demo key, serves commands while running, and recovers from SIGKILL', async () => {
     const fresh = tempDataDir();
-    const freshEnv = { DATA_DIR: fresh, DATABASE_URL: '' };
+    const freshEnv = { DATA_DIR: fresh, DATABASE_URL: '', ENCORE_SECRET_KEY: '' };
     try {
       const first = await startServe(freshEnv);
       const key = /API key:\s+(enc_sk_\S+)/.exec(first.output())?.[1];
@@ -90,6 +95,11 @@ describe('encore command line and embedded PostgreSQL lifecycle', () => {
       expect(first.output()).toMatch(/curl -s -X POST http:\/\/localhost:\d+\/v1\/events/);
       const whoami = await fetch(`${first.url}/v1/webhooks`, { headers: { authorization: `Bearer ${key!}` } });
       expect(whoami.status).toBe(200);
+      // Without ENCORE_SECRET_KEY, the first start generated the secret key in the data folder, readable by its owner alone.
+      const keyFile = path.join(fresh, 'secret.key');
+      expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+      const secretKey = fs.readFileSync(keyFile, 'utf8');
+      expect(first.output()).toMatch(/generated the secret key/);
 
       // A command attaches to the running server instead of starting a second one.
       const pgPid = postmasterPid(fresh)!;
@@ -107,6 +117,9 @@ describe('encore command line and embedded PostgreSQL lifecycle', () => {
         const newPid = postmasterPid(fresh)!;
         expect(isAlive(pgPid) && newPid !== pgPid).toBe(false);
         expect(second.output()).not.toMatch(/demo tenant/);
+        // The key is read again, never replaced.
+        expect(second.output()).not.toMatch(/generated the secret key/);
+        expect(fs.readFileSync(keyFile, 'utf8')).toBe(secretKey);
         const list = await runCli(['tenant', 'list'], freshEnv);
         expect(list.stdout).toMatch(/"name":"demo"/);
         expect(list.stdout).toMatch(/"name":"while-serving"/);
@@ -121,12 +134,16 @@ describe('encore command line and embedded PostgreSQL lifecycle', () => {
     } finally {
       removeDataDir(fresh);
     }
-  });
+  }, 60_000);
 
   it('refuses a bad configuration with a clear message', async () => {
     const res = await runCli(['migrate'], { ...env, PORT: 'eighty', LOG_LEVEL: 'loud' });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/PORT must be an integer/);
     expect(res.stderr).toMatch(/LOG_LEVEL must be one of/);
+    const badKey = await runCli(['migrate'], { ...env, ENCORE_SECRET_KEY: 'not-a-key' });
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toMatch(/ENCORE_SECRET_KEY must be 32 bytes/);
+    expect(badKey.stderr).not.toMatch(/not-a-key/);
   });
 });

@@ -48,12 +48,30 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 }
 
 /**
+ * The test file's secret key, random and in memory (no key file in ./data). It is put in the
+ * environment, so the Encore processes the file spawns (which inherit it) open what it sealed.
+ */
+function testSecretKey(): string {
+  process.env.ENCORE_SECRET_KEY ||= randomBytes(32).toString('base64');
+  return process.env.ENCORE_SECRET_KEY;
+}
+
+/**
  * Everything a test file needs: its own database, the runtime (migrations, queue), the app for
  * `app.inject`, and a tenant factory going through the real service.
  */
 export async function startContext(opts: ContextOptions = {}): Promise<TestContext & { close(): Promise<void> }> {
   const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, PUBLIC_URL: 'http://encore.test', LOG_LEVEL: 'silent', WEBHOOK_RETRY_BASE_MS: '50', SANDBOX_FAIL_DELAY_MS: '50', WEBHOOK_PRIVATE_NETWORKS: 'allow', ...opts.env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PUBLIC_URL: 'http://encore.test',
+    LOG_LEVEL: 'silent',
+    WEBHOOK_RETRY_BASE_MS: '50',
+    SANDBOX_FAIL_DELAY_MS: '50',
+    WEBHOOK_PRIVATE_NETWORKS: 'allow',
+    ENCORE_SECRET_KEY: testSecretKey(),
+    ...opts.env,
+  });
   const manual = opts.clock === 'manual' ? new ManualClock() : undefined;
   const clock: Clock | undefined = manual ?? (typeof opts.clock === 'object' ? opts.clock : undefined);
   const runtime = await openRuntime(config, { role: 'command', ...(clock ? { clock } : {}), pollingIntervalSeconds: 0.5 });

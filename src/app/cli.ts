@@ -27,7 +27,8 @@ const USAGE = `Usage: npm run -s encore -- <command>
                                 (.ndjson/.jsonl, one ticket per line) file, through the same checks as
                                 POST /v1/sync/tickets; progress on stderr, a JSON summary on stdout
 
-Environment: PORT, HOST, PUBLIC_URL, DATABASE_URL (absent: embedded PostgreSQL in DATA_DIR, default ./data), LOG_LEVEL`;
+Environment: PORT, HOST, PUBLIC_URL, DATABASE_URL (absent: embedded PostgreSQL in DATA_DIR, default ./data), LOG_LEVEL,
+ENCORE_SECRET_KEY (absent: DATA_DIR/secret.key, generated on the first start)`;
 
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseSecretKey } from '../lib/secret-box.js';
 
 export interface Config {
   port: number;
@@ -22,6 +23,11 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of every mail Encore sends. */
   mailFrom: string;
+  /**
+   * ENCORE_SECRET_KEY: the 32-byte key that seals secrets at rest (sellers' account numbers). Absent:
+   * the runtime uses DATA_DIR/secret.key, generating it on the first start (app/secret-key.ts).
+   */
+  secretKey: Buffer | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -83,6 +89,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) problems.push(`SMTP_URL must be an smtp:// or smtps:// URL (got "${smtpUrl}")`);
   const mailFrom = env.MAIL_FROM ?? 'Encore <no-reply@encore.invalid>';
 
+  // A secret: the problem never repeats the value.
+  const secretRaw = env.ENCORE_SECRET_KEY?.trim() ?? '';
+  const secretKey = secretRaw === '' ? undefined : parseSecretKey(secretRaw);
+  if (secretRaw !== '' && !secretKey) {
+    problems.push(`ENCORE_SECRET_KEY must be 32 bytes as 64 hex characters or base64, e.g. the output of \`openssl rand -base64 32\` (got ${secretRaw.length} characters that are neither)`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -98,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs,
     smtpUrl,
     mailFrom,
+    secretKey,
   };
 }
 
