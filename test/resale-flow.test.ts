@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sweepMarketplace } from '../src/flows/marketplace-jobs.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { paymentsOf } from '../src/modules/payments/index.js';
+import { savePayoutAccount } from '../src/modules/payouts/index.js';
 import { verifyWebhookSignature } from '../src/lib/signing.js';
 import { call, createEvents, ticket } from '../src/modules/tickets/tickets.fixtures.js';
 import { startReceiver, waitFor } from './fake-receiver.js';
@@ -10,7 +11,8 @@ import { useContext } from './harness.js';
 /**
  * The resale purchase end to end (issue 4's flow test): create event → tickets → list → reserve →
  * pay with the sandbox → the ticket has a new owner, the seller's code is refused at the gate,
- * signed webhooks arrive, a payout is scheduled → the show ends → the payout is released.
+ * signed webhooks arrive, a payout is scheduled → the show ends → the seller gives a payout account →
+ * the payout is released.
  */
 describe('resale purchase, end to end', () => {
   const ctx = useContext({ workers: true });
@@ -110,10 +112,14 @@ describe('resale purchase, end to end', () => {
     expect(messages.find((m) => m.family === 'ticket' && m.action === 'ticket.updated' && 'newOwnerEmail' in m.data)?.data).toEqual({ id: 'T-1', newOwnerEmail: 'buyer@example.com', previousOwnerEmail: 't-1@fans.example', orderId });
     expect(messages.filter((m) => m.family === 'listing' && m.action === 'listing.updated').map((m) => m.data.status as string).sort()).toEqual(['RESERVED', 'SOLD']);
 
-    // Before the show ends nothing is released; after it, the sweep releases the payout.
+    // Before the show ends nothing is released; after it, the payout waits for the seller's payout
+    // account, and the sweep after the seller gives one releases it.
     const before = new ManualClock('2027-06-01T20:00:00Z');
     expect((await sweepMarketplace({ ...ctx.deps, clock: before })).payouts).toBe(0);
     const after = new ManualClock('2027-06-03T00:00:00Z');
+    expect((await sweepMarketplace({ ...ctx.deps, clock: after })).payouts).toBe(0);
+    expect((await ctx.deps.db.selectFrom('payouts').select('status').where('order_id', '=', orderId).executeTakeFirstOrThrow()).status).toBe('SCHEDULED');
+    await savePayoutAccount(ctx.deps, { tenantId: t.tenantId, label: 'test' }, { sellerEmail: 'T-1@fans.example', holderName: 'Ticket Seller', iban: 'ES91 2100 0418 4502 0005 1332' });
     expect((await sweepMarketplace({ ...ctx.deps, clock: after })).payouts).toBe(1);
     const released = await ctx.deps.db.selectFrom('payouts').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow();
     expect(released.status).toBe('RELEASED');

@@ -49,6 +49,8 @@ describe('table ownership', () => {
     expect(tableOwner.size).toBeGreaterThan(30);
     expect(tableOwner.get('payments')).toBe('payments');
     expect(tableOwner.get('payment_lines')).toBe('payments');
+    expect(tableOwner.get('payouts')).toBe('payouts');
+    expect(tableOwner.get('payout_accounts')).toBe('payouts');
   });
 
   it('SQL lives only in repositories (and the platform folders db/ and jobs/)', () => {

@@ -21,6 +21,7 @@ import * as m0019 from './migrations/0019-show-inventory.js';
 import * as m0020 from './migrations/0020-leads.js';
 import * as m0021 from './migrations/0021-mail-outbox.js';
 import * as m0022 from './migrations/0022-tenant-theme.js';
+import * as m0023 from './migrations/0023-payout-accounts.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-leads': m0020,
   '0021-mail-outbox': m0021,
   '0022-tenant-theme': m0022,
+  '0023-payout-accounts': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

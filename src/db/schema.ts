@@ -21,7 +21,7 @@ import type { PaymentLinesTable, PaymentsTable } from '../modules/payments/payme
 import type { PurchaseIntentStrategiesTable } from '../modules/purchase-intents/strategies.tables.js';
 import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from '../modules/purchase-intents/intents.tables.js';
 import type { PurchaseIntentMailsTable, PurchaseIntentSeatsTable } from '../modules/purchase-intents/intents.ops.tables.js';
-import type { PayoutsTable } from '../modules/payouts/payouts.tables.js';
+import type { PayoutAccountsTable, PayoutsTable } from '../modules/payouts/payouts.tables.js';
 import type { TicketShieldUnlocksTable } from '../modules/ticket-shield/ticket-shield.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
 
@@ -55,6 +55,7 @@ export interface DB {
   payments: PaymentsTable;
   payment_lines: PaymentLinesTable;
   payouts: PayoutsTable;
+  payout_accounts: PayoutAccountsTable;
   show_inventory: ShowInventoryTable;
   leads: LeadsTable;
   lead_alerts: LeadAlertsTable;

@@ -40,7 +40,10 @@ export const BUY_INTENTIONS_EXPIRE: Sweep<number> = { name: 'buy-intentions.expi
 /** Listing holds past `hold_expires_at` back to ACTIVE, with `listing.updated`. */
 export const LISTING_HOLDS_RELEASE: Sweep<number> = { name: 'listing-holds.release', run: releaseExpiredHolds, after: [PAYMENTS_RECONCILE] };
 
-/** Payouts whose show is over become RELEASED, with `payouts.released` (a sale reconciled above schedules its payouts first). */
+/**
+ * Payouts whose show is over and whose seller has a payout account become RELEASED, with `payouts.released`
+ * (a sale reconciled above schedules its payouts first); the others wait, SCHEDULED, for a later run.
+ */
 export const PAYOUTS_RELEASE: Sweep<number> = { name: 'payouts.release', run: releaseDuePayouts, after: [PAYMENTS_RECONCILE] };
 
 /** Open purchase intents past `expiresAt` become canceled, their tickets INVALID, with `purchaseIntent.expired`. */

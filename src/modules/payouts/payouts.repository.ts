@@ -22,13 +22,20 @@ export const payoutsRepository = {
       .execute();
   },
 
-  /** Due payouts of any tenant, released in batches; SKIP LOCKED lets several workers share the work. */
+  /**
+   * Due payouts of any tenant, released in batches; SKIP LOCKED lets several workers share the work.
+   * Only payouts whose seller has a payout account (SPEC §4.1 item 7): the others are not taken
+   * (so they neither fill a batch nor end the sweep early) and stay SCHEDULED until a later sweep
+   * finds the account. Only the payout rows are locked, not the accounts.
+   */
   async releaseDue(tx: Tx, now: Date, limit: number): Promise<PayoutRow[]> {
     const result = await sql<PayoutRow>`
       UPDATE payouts p SET status = 'RELEASED', released_at = ${now}, updated_at = ${now}
       WHERE (p.tenant_id, p.id) IN (
-        SELECT tenant_id, id FROM payouts WHERE status = 'SCHEDULED' AND release_at <= ${now}
-        ORDER BY release_at LIMIT ${limit} FOR UPDATE SKIP LOCKED
+        SELECT d.tenant_id, d.id FROM payouts d
+        WHERE d.status = 'SCHEDULED' AND d.release_at <= ${now}
+          AND EXISTS (SELECT 1 FROM payout_accounts a WHERE a.tenant_id = d.tenant_id AND a.seller_email = d.seller_email)
+        ORDER BY d.release_at LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED
       )
       RETURNING p.*`.execute(tx);
     return result.rows;

@@ -111,7 +111,7 @@ export async function payoutsOfOrder(ex: Executor, tenantId: string, orderId: st
   return (await repo.ofOrder(ex, tenantId, orderId)).map(payoutView);
 }
 
-/** The release job: every payout whose show is over becomes RELEASED, with `payouts.released`. */
+/** The release job: every payout whose show is over and whose seller has a payout account becomes RELEASED, with `payouts.released`. */
 export async function releaseDuePayouts(deps: PayoutDeps, batch = 500): Promise<number> {
   return sweepInBatches(deps.db, batch, async (tx, limit) => {
     const now = deps.clock.now();
