@@ -38,6 +38,8 @@ interface Ids {
   intent: string;
   intentSecret: string;
   lead: string;
+  /** A seller with a payout account. */
+  seller: string;
 }
 
 /**
@@ -75,6 +77,7 @@ const NOBODY: Ids = {
   intent: 'pi_00000000000000000000000000',
   intentSecret: 'nobody-secret-0123456789',
   lead: 'ld_00000000000000000000000000',
+  seller: 'nobody-seller@fans.example',
 };
 
 /** The query of the operations that name a resource in their query string (only where they do). */
@@ -86,6 +89,7 @@ const QUERIES: Record<string, (a: Ids) => string> = {
   'GET /api/purchaseintents/search': (a) => `id=${encodeURIComponent(a.intent)}&secret=${encodeURIComponent(a.intentSecret)}`,
   'GET /v1/marketdata/users': (a) => `externalReferenceEventId=${encodeURIComponent(a.event)}`,
   'GET /v1/wrapper/accesslayer': (a) => `type=buy&eventId=${encodeURIComponent(a.event)}&showId=main`,
+  'GET /v1/marketplace/sellers/payout-account': (a) => `sellerEmail=${encodeURIComponent(a.seller)}`,
 };
 
 const WRONG_SECRET = 'not-the-secret-0123456789';
@@ -158,6 +162,8 @@ const CASES: Record<string, Case> = {
   'POST /v1/marketplace/buyingflow/buyIntention': key((a) => ({ items: [a.listing], user: 'b@x.example' })),
   'GET /v1/marketplace/buyingflow/buyIntention/{intentionId}': key(),
   'POST /v1/marketplace/checkout/url': key((a) => ({ listingIds: [a.listing] })),
+  'PUT /v1/marketplace/sellers/payout-account': key((a) => ({ sellerEmail: a.seller, holderName: 'Intruder', iban: 'GB29NWBK60161331926819' })),
+  'GET /v1/marketplace/sellers/payout-account': key(),
   'GET /v1/checkout/{intentionId}': { guard: 'secret', request: (_a, secret) => ({ query: `secret=${encodeURIComponent(secret)}` }) },
   'POST /v1/checkout/{intentionId}/pay': { guard: 'secret', request: (_a, secret) => ({ body: { secret, cardNumber: CARD, buyerEmail: 'b@x.example' } }) },
   'GET /v1/marketplace/buyingflow/url/entrypoint': key(),
@@ -382,7 +388,10 @@ describe('security of every operation of both API families (from the OpenAPI doc
     expect(intent.status, intent.text).toBe(201);
     const lead = await mp.post('/v1/marketdata/users', { type: 'WISHLIST', externalReferenceEventId: 'solo', buyer: { email: 'a@fans.example' } });
     expect(lead.status, lead.text).toBe(200);
+    const payoutAccount = await mp.put('/v1/marketplace/sellers/payout-account', { sellerEmail: 'a-t1@fans.example', holderName: 'Seller A', iban: 'ES9121000418450200051332' });
+    expect(payoutAccount.status, payoutAccount.text).toBe(200);
     a = {
+      seller: 'a-t1@fans.example',
       lead: lead.body.data.id as string,
       event: 'solo',
       ticket: 'A-T1',

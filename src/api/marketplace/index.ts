@@ -10,6 +10,7 @@ import { checkoutRoutes } from './checkout.routes.js';
 import { eventsRoutes } from './events.routes.js';
 import { listingsRoutes } from './listings.routes.js';
 import { marketDataRoutes } from './marketdata.routes.js';
+import { payoutAccountsRoutes } from './payout-accounts.routes.js';
 import { saleUrlRoutes } from './sale-url.routes.js';
 import { ticketsRoutes } from './tickets.routes.js';
 import { marketplaceUrlsRoutes } from './urls.routes.js';
@@ -31,6 +32,7 @@ export function marketplaceApi(deps: Deps): FastifyPluginAsync {
     await app.register(listingsRoutes(deps));
     await app.register(buyIntentionRoutes(deps));
     await app.register(checkoutRoutes(deps));
+    await app.register(payoutAccountsRoutes(deps));
     await app.register(marketplaceUrlsRoutes(deps));
     await app.register(authTokensRoutes(deps));
     await app.register(marketDataRoutes(deps));
