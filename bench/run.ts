@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { accessLayerBench } from './access-layer.bench.js';
 import { admissionBench } from './admission.bench.js';
 import { eventsBench } from './events.bench.js';
 import { cleanupAll, installSignalCleanup } from './lib/cleanup.js';
@@ -18,7 +19,7 @@ import { purchaseIntentsBench } from './purchase-intents.bench.js';
 import { startupBench } from './startup.bench.js';
 import { ticketsIngestBench } from './tickets-ingest.bench.js';
 
-const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench, purchaseIntentsBench];
+const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench, purchaseIntentsBench, accessLayerBench];
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

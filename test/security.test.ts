@@ -175,6 +175,7 @@ const CASES: Record<string, Case> = {
   'GET /v1/marketdata/events/{externalReferenceId}/inventory': key(),
   'GET /v1/marketdata/events/{externalReferenceId}/depth': key(),
   'GET /v1/wrapper/accesslayer': key(),
+  'POST /v1/wrapper/accesslayer': key((a) => ({ user: 'b@fans.example', tickets: [{ ticketId: a.ticket }] })),
   'POST /v1/wrapper/accesslayer/bulk': key((a) => [{ eventId: a.event, showIds: ['main'] }]),
   'PUT /v1/marketdata/events/{externalReferenceId}/inventory/details': key(() => ({ items: [{ ticketOptionId: 'vip', capacity: 1 }] })),
   'POST /v1/marketdata/users': key(leadBody),

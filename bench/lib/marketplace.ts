@@ -101,10 +101,10 @@ export async function createEvent(client: Client, apiKey: string, ref: string): 
 
 export const sellerOf = (ticketId: string): string => `${ticketId.toLowerCase()}@fans.example`;
 
-/** Tickets `ids` of event `ref` through `POST /v1/sync/tickets` (≤ 5,000 per call); each owned by sellerOf(id). */
+/** Tickets `ids` of event `ref` through `POST /v1/sync/tickets` (1,000 per call, its limit); each owned by sellerOf(id). */
 export async function createTickets(client: Client, apiKey: string, ref: string, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 5000) {
-    const chunk = ids.slice(i, i + 5000);
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
     const res = await client.request(
       'POST',
       '/v1/sync/tickets',
@@ -245,11 +245,11 @@ export interface Served {
 }
 
 /** Starts serve on a fresh data folder with one tenant, runs `work`, and tears everything down whatever happens. */
-export async function withServedTenant<T>(sockets: number, log: (m: string) => void, work: (s: Served) => Promise<T>): Promise<T> {
+export async function withServedTenant<T>(sockets: number, log: (m: string) => void, work: (s: Served) => Promise<T>, env?: Record<string, string>): Promise<T> {
   const data = tempDataDir();
   try {
     log(`  Encore: starting serve on ${data.dir}`);
-    const encore = await startEncore({ dataDir: data.dir });
+    const encore = await startEncore({ dataDir: data.dir, ...(env ? { env } : {}) });
     const db = openDb(data.dir);
     const client = httpClient(encore, sockets);
     try {

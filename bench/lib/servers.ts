@@ -64,6 +64,8 @@ export interface EncoreOptions {
   port?: number;
   logLevel?: string;
   healthTimeoutMs?: number;
+  /** More environment for serve (SMTP_URL for the wishlist benchmark). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function startEncore(opts: EncoreOptions): Promise<Server> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = spawnTsx(CLI, ['serve'], encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn' }));
+  const proc = spawnTsx(CLI, ['serve'], encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env }));
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;

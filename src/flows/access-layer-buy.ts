@@ -2,8 +2,8 @@ import type { Deps } from '../app/deps.js';
 import { toMajor } from '../lib/money.js';
 import { negotiateLang } from '../lib/urls.js';
 import { buyComponents, isSoldOut, sellBanner, type Component, type ResaleState } from '../modules/access-layer/index.js';
-import { getEventsForTenant, mostSpecificRule, type EventRecord, type ShowRecord } from '../modules/events/index.js';
-import { listingDepth, resaleWindow } from '../modules/listings/index.js';
+import { faceValueMinor, getEventsForTenant, mostSpecificRule, type EventRecord, type ShowRecord } from '../modules/events/index.js';
+import { askRanges, resaleWindow, type AskRangeRow } from '../modules/listings/index.js';
 import { showInventories } from '../modules/market-data/index.js';
 import { hostedPageUrl, showPage } from '../modules/marketplace-urls/index.js';
 import { getMarketSettings } from '../modules/tenants/index.js';
@@ -25,6 +25,34 @@ function resaleOf(event: EventRecord, show: ShowRecord, now: Date): ResaleState 
   return window.reason === 'WINDOW_NOT_OPEN' ? { open: false, reason: window.reason, availableFrom: window.availableFrom } : { open: false, reason: window.reason };
 }
 
+/** One ticket option's market for the decision table: the whole option, and per price type for the list. */
+function optionMarket(event: EventRecord, show: ShowRecord, o: ShowRecord['ticketOptions'][number], rows: readonly AskRangeRow[], url: string) {
+  const major = (minor: number) => toMajor(minor, event.currency);
+  const count = rows.reduce((n, r) => n + r.listings, 0);
+  return {
+    ticketOptionId: o.ticketId,
+    title: o.title,
+    faceValue: major(o.priceMinor),
+    listingsCount: count,
+    minTotal: count > 0 ? major(Math.min(...rows.map((r) => r.min_total))) : null,
+    maxTotal: count > 0 ? major(Math.max(...rows.map((r) => r.max_total))) : null,
+    url,
+    byPriceType: [...rows]
+      .sort((a, b) => (a.price_type_id ?? '').localeCompare(b.price_type_id ?? ''))
+      .map((r) => {
+        const type = r.price_type_id === null ? undefined : show.priceTypes.find((p) => p.priceTypeId === r.price_type_id);
+        return {
+          priceTypeId: r.price_type_id,
+          title: type ? `${o.title} · ${type.title}` : o.title,
+          faceValue: major(faceValueMinor(show, o.ticketId, r.price_type_id) ?? o.priceMinor),
+          listingsCount: r.listings,
+          minTotal: major(r.min_total),
+          maxTotal: major(r.max_total),
+        };
+      }),
+  };
+}
+
 export async function buyMode(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   tenantId: string,
@@ -44,7 +72,7 @@ export async function buyMode(
     }
   }
   const pks = found.map((f) => f.show.id);
-  const [inventory, depth] = await Promise.all([showInventories(deps.db, tenantId, pks), listingDepth(deps.db, tenantId, pks, now)]);
+  const [inventory, ranges] = await Promise.all([showInventories(deps.db, tenantId, pks), askRanges(deps.db, tenantId, pks, now)]);
   const url = (page: ReturnType<typeof showPage>) => hostedPageUrl(deps.config.publicUrl, page, { lang });
   const answers: BuyAnswer[] = [];
   for (const w of wanted) {
@@ -65,7 +93,6 @@ export async function buyMode(
         answers.push({ eventId: w.eventId, showId, components: sellBanner({ lang, colors, logoUrl: settings.theme.logoUrl, resale: resaleOf(event, show, now), sellUrl }) });
         continue;
       }
-      const money = (minor: number | null) => (minor === null ? null : toMajor(minor, event.currency));
       const zones = event.seating?.zones ?? [];
       const components = buyComponents({
         lang,
@@ -74,10 +101,7 @@ export async function buyMode(
         resale: resaleOf(event, show, now),
         soldOut: isSoldOut(inventory.get(show.id)),
         currency: event.currency,
-        options: show.ticketOptions.map((o) => {
-          const d = depth.find((r) => r.show_pk === show.id && r.ticket_option_id === o.ticketId);
-          return { ticketOptionId: o.ticketId, title: o.title, faceValue: toMajor(o.priceMinor, event.currency), listingsCount: d?.listings ?? 0, minTotal: money(d?.min_total ?? null), maxTotal: money(d?.max_total ?? null), url: url(showPage(show.id, o.ticketId)) };
-        }),
+        options: show.ticketOptions.map((o) => optionMarket(event, show, o, ranges.filter((r) => r.show_pk === show.id && r.ticket_option_id === o.ticketId), url(showPage(show.id, o.ticketId)))),
         map: event.seating?.mapImageUrl && zones.length > 0 ? { image: event.seating.mapImageUrl, zones: zones.map((z) => ({ zoneId: z.zoneId, name: z.name ?? z.zoneId, ticketOptionIds: z.ticketOptionIds ?? [] })) } : null,
         buyUrl: url(showPage(show.id)),
         notifyUrl: url({ ...showPage(show.id), query: { notify: '1' } }),

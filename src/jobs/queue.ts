@@ -11,6 +11,7 @@ interface Registration {
   retryLimit: number;
   retryDelaySeconds: number;
   batchSize: number;
+  concurrency: number;
 }
 
 export interface SendOptions {
@@ -55,13 +56,21 @@ export class JobQueue {
   private readonly pollingIntervalSeconds: number;
   onError: (err: Error) => void = () => {};
 
-  register<T>(name: string, handler: JobHandler<T>, opts: { retryLimit?: number; retryDelaySeconds?: number; batchSize?: number } = {}): void {
+  /**
+   * `batchSize`: jobs fetched at once. pg-boss waits out the polling interval after each fetch, so a
+   * queue drains at most batchSize / interval jobs a second per process: a queue that must drain
+   * fast (mail) takes big batches. `concurrency`: how many handlers of a batch run at once (1: one
+   * after the other); a failed handler fails its batch, which pg-boss retries, so such handlers must
+   * be idempotent.
+   */
+  register<T>(name: string, handler: JobHandler<T>, opts: { retryLimit?: number; retryDelaySeconds?: number; batchSize?: number; concurrency?: number } = {}): void {
     this.registrations.set(name, {
       name,
       handler,
       retryLimit: opts.retryLimit ?? 5,
       retryDelaySeconds: opts.retryDelaySeconds ?? 5,
       batchSize: opts.batchSize ?? 1,
+      concurrency: Math.max(1, opts.concurrency ?? 1),
     });
   }
 
@@ -96,8 +105,11 @@ export class JobQueue {
     this.working = true;
     for (const r of this.registrations.values()) {
       await this.boss.work<never>(r.name, { batchSize: r.batchSize, pollingIntervalSeconds: this.pollingIntervalSeconds }, async (jobs) => {
-        for (const job of jobs) {
-          await r.handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+        const run = (job: (typeof jobs)[number]) => r.handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+        for (let i = 0; i < jobs.length; i += r.concurrency) {
+          const results = await Promise.allSettled(jobs.slice(i, i + r.concurrency).map(run));
+          const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+          if (failed) throw failed.reason;
         }
       });
     }

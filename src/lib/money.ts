@@ -43,5 +43,15 @@ export function toMajor(minor: number, currency: string): number {
 
 /** An amount as a fan reads it in `lang` (es: "41,80 €", en: "€41.80"). */
 export function formatMoney(amount: number, currency: string, lang: 'es' | 'en'): string {
-  return new Intl.NumberFormat(lang === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency }).format(amount);
+  const key = `${lang} ${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency });
+    // Only currencies Intl knows are remembered, so the map stays bounded whatever clients send.
+    if (KNOWN_CURRENCIES.has(currency)) moneyFormats.set(key, f);
+  }
+  return f.format(amount);
 }
+
+/** One formatter per (language, currency): building one costs far more than formatting with it. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();

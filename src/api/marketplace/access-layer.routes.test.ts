@@ -1,22 +1,10 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { errorOf, type Dyn } from '../../../test/client.js';
 import { useContext } from '../../../test/harness.js';
+import { QueryCounter } from '../../../test/query-counter.js';
 import { buyMode } from '../../flows/access-layer-buy.js';
 import { setRules } from '../../modules/listings/listings.fixtures.js';
 import { buyOk, call, listSingles, newSeller } from '../../modules/orders/orders.fixtures.js';
-
-/** Counts the statements a piece of code sends (the bulk call's fixed number of queries). */
-class QueryCounter implements KyselyPlugin {
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.count++;
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
 
 /** Smart Access Layer, buy mode (issue 11, item 1; SPEC §6): GET /v1/wrapper/accesslayer and the bulk call. */
 describe('GET /v1/wrapper/accesslayer?type=buy', () => {
@@ -41,7 +29,7 @@ describe('GET /v1/wrapper/accesslayer?type=buy', () => {
     expect(types(cs)).toEqual(['button:resale-button', 'modal:resale-modal', 'list:resale-list']);
     const all = Number(cs[2].items[0].minPrice);
     expect(cs[0].title).toBe(`Reventa desde ${new Intl.NumberFormat('es-ES', { style: 'currency', currency: 'EUR' }).format(all)}`);
-    expect(cs[2].items).toMatchObject([{ ticketOptionId: 'ga', listingsCount: 2, faceValue: 30, currency: 'EUR' }]);
+    expect(cs[2].items).toMatchObject([{ ticketOptionId: 'ga', priceTypeId: 'adult', title: 'General · Adult', listingsCount: 2, faceValue: 30, currency: 'EUR' }]);
     expect(cs[2].items[0].maxPrice).toBeGreaterThan(all);
     expect(a).toBeDefined();
 

@@ -1,17 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../app/deps.js';
 import { buyMode } from '../../flows/access-layer-buy.js';
+import { sellMode } from '../../flows/access-layer-sell.js';
 import { AppError } from '../../lib/app-error.js';
-import { authenticate, tenantOf } from '../shared/auth.js';
-import { AccessLayerQuery, AccessLayerView, BulkBody, BulkQuery, BulkView } from './access-layer.schemas.js';
+import { actorOf, authenticate, tenantOf } from '../shared/auth.js';
+import { AccessLayerQuery, AccessLayerView, BulkBody, BulkQuery, BulkView, MAX_SELL_ORDERS, MAX_SELL_TICKETS, SellBody, SellQuery, SellView } from './access-layer.schemas.js';
 import { Ok, errorResponses, ok } from './envelope.js';
 
 const TABLE =
   'Chosen by one decision table from the RESALE rule and its window, your inventory (`soldOut`, or `soldPercentage` ≥ 90) and the live listings: ' +
   'resale closed or not open yet → a hidden banner with the `reason` (and `availableFrom`); open without listings → a "Notify me" button; open with ' +
-  'listings → a "Resale from {lowest all-in price}" button with its badge and modal, a list per ticket option (count, lowest and highest all-in price, ' +
+  'listings → a "Resale from {lowest all-in price}" button with its badge and modal, a list per ticket option and price type (count, lowest and highest all-in price, ' +
   'face value) and, when the event has a seating map with zones, a map; sold out → a "Sold out — official resale" banner first. Texts in `lang` ' +
   '(es, en); colours and logo from your theme (`tenant create --theme-*`).';
+
+const SELL_TABLE = [
+  'The body carries `tickets` ([{ticketId}]) or `orders` ([{orderId}]) of the fan `user` (their e-mail); the answer is `{tickets: [...]}` or `{orders: [...]}` in the order asked.',
+  'Per ticket, the first matching row wins: not the fan’s ticket and not sold by the fan (or unknown) → NOT_SELLABLE `NOT_OWNER`, with no listing, price or CTA; ' +
+    'sold by the fan → SOLD with its listing, DETAILS, and PENDING_PAYOUT_INFO while the fan has no payout account; event or show cancelled → `EVENT_CANCELLED`; ' +
+    'ticket cancelled, deleted or invalid → `TICKET_CANCELLED`; admitted → `TICKET_USED`; listed → FOR_SALE with its listing, EDIT and DETAILS; ' +
+    'reserved by an unpaid purchase intent → `TICKET_LOCKED`; RESALE rule disabled → `RESALE_DISABLED`; not open yet → `WINDOW_NOT_OPEN` with `availableFrom`; ' +
+    'closed → `WINDOW_CLOSED` with `availableUntil`; the fan already has `maxListedTicketsPerSeller` tickets of the show on sale → `LISTING_LIMIT`; ' +
+    'otherwise SELLABLE with `availableUntil` and SELL. P2P is added to SELLABLE and to the resale-window and limit reasons when a TRANSFER rule allows a transfer now.',
+  'Per order (only the tickets the fan holds or sold): SELLABLE if any ticket is, else FOR_SALE if any is, else SOLD if all are, else NOT_SELLABLE; ' +
+    '`counts` per status; CTAs SELL (the sell-order page) when any is SELLABLE, MANAGE when any is FOR_SALE or SOLD, PENDING_PAYOUT_INFO when a payout waits for details. ' +
+    'An order the fan holds nothing of is NOT_SELLABLE with `reason: NOT_OWNER` and no tickets.',
+  'Every CTA `url` is a hosted page on your PUBLIC_URL with its own single-use `oneTimeToken` for `user` (valid 10 minutes): render them when the fan looks, not ahead of time. ' +
+    `Texts in \`lang\` (es, en). At most ${MAX_SELL_TICKETS} tickets or ${MAX_SELL_ORDERS} orders; answered with a fixed number of queries whatever the count.`,
+].join('\n\n');
 
 export function accessLayerRoutes(deps: Deps): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -34,6 +50,24 @@ export function accessLayerRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         throw new AppError(code, answer?.error.message ?? `event ${q.eventId} does not exist`, { field: code === 'SHOW_NOT_FOUND' ? 'showId' : 'eventId' });
       }
       return ok({ components: answer.components });
+    });
+
+    app.post('/wrapper/accesslayer', {
+      schema: {
+        tags: ['Smart Access Layer'],
+        summary: 'Evaluate a fan’s tickets or orders for resale (sell mode)',
+        description: SELL_TABLE,
+        querystring: SellQuery,
+        body: SellBody,
+        response: { 200: Ok(SellView), ...errorResponses() },
+      },
+    }, async (req) => {
+      const { user, tickets, orders } = req.body;
+      if ((tickets === undefined) === (orders === undefined)) {
+        throw new AppError('VALIDATION_ERROR', 'send either tickets ([{ticketId}]) or orders ([{orderId}]), not both and not neither', { field: tickets === undefined ? 'tickets' : 'orders' });
+      }
+      const input = tickets !== undefined ? { user, tickets, lang: req.query.lang } : { user, orders: orders!, lang: req.query.lang };
+      return ok(await sellMode(deps, actorOf(req), input));
     });
 
     app.post('/wrapper/accesslayer/bulk', {

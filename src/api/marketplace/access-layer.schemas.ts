@@ -79,3 +79,60 @@ export const BulkView = Type.Array(
     error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
   }),
 );
+
+const SELL_REASONS = ['RESALE_DISABLED', 'WINDOW_NOT_OPEN', 'WINDOW_CLOSED', 'TICKET_USED', 'TICKET_CANCELLED', 'EVENT_CANCELLED', 'NOT_OWNER', 'TICKET_LOCKED', 'LISTING_LIMIT'] as const;
+const SELL_STATUSES = ['SELLABLE', 'NOT_SELLABLE', 'FOR_SALE', 'SOLD'] as const;
+
+/** At most this many tickets (or orders) per call: a fan's "my tickets" page, not an export. */
+export const MAX_SELL_TICKETS = 200;
+export const MAX_SELL_ORDERS = 100;
+
+export const SellBody = Type.Object(
+  {
+    user: Type.String({ format: 'email', maxLength: 254, description: 'the fan’s e-mail: whose tickets these are, and who the URLs sign in' }),
+    tickets: Type.Optional(Type.Array(Type.Object({ ticketId: IdRef() }), { minItems: 1, maxItems: MAX_SELL_TICKETS, description: 'either tickets or orders' })),
+    orders: Type.Optional(Type.Array(Type.Object({ orderId: IdRef() }), { minItems: 1, maxItems: MAX_SELL_ORDERS, description: 'either tickets or orders' })),
+  },
+  {
+    examples: [
+      { user: 'fan@example.com', tickets: [{ ticketId: 'T-1001' }, { ticketId: 'T-1002' }] },
+      { user: 'fan@example.com', orders: [{ orderId: 'ORD-77' }] },
+    ],
+  },
+);
+
+export const SellQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 35, description: 'es or en (any BCP 47 tag; others fall back to your default language)' })) });
+
+const SellCtaView = Type.Object({
+  type: StringEnum(['SELL', 'P2P', 'EDIT', 'DETAILS', 'PENDING_PAYOUT_INFO', 'MANAGE'] as const),
+  label: Type.String(),
+  url: Type.String({ format: 'uri', description: 'the hosted page, with a single-use `oneTimeToken` that signs the fan in (10 minutes)' }),
+});
+
+export const SellTicketView = Type.Object({
+  ticketId: Type.String(),
+  status: StringEnum(SELL_STATUSES),
+  reason: Type.Optional(StringEnum(SELL_REASONS)),
+  availableFrom: Type.Optional(Type.String({ format: 'date-time', description: 'WINDOW_NOT_OPEN: when resale opens' })),
+  availableUntil: Type.Optional(Type.String({ format: 'date-time', description: 'SELLABLE: until when; WINDOW_CLOSED: when it closed' })),
+  listing: Type.Optional(
+    Type.Object({
+      listingId: Type.String(),
+      price: Type.Number({ description: 'the seller’s price per ticket, before fees' }),
+      currency: Type.String(),
+      status: StringEnum(['ACTIVE', 'RESERVED', 'SOLD', 'TERMINATED'] as const),
+    }),
+  ),
+  ctas: Type.Array(SellCtaView),
+});
+
+export const SellOrderView = Type.Object({
+  orderId: Type.String(),
+  status: StringEnum(SELL_STATUSES),
+  reason: Type.Optional(StringEnum(['NOT_OWNER'] as const, 'the fan holds no ticket of this order (or it does not exist)')),
+  counts: Type.Object({ sellable: Type.Integer(), forSale: Type.Integer(), sold: Type.Integer(), notSellable: Type.Integer() }),
+  ctas: Type.Array(SellCtaView),
+  tickets: Type.Array(SellTicketView),
+});
+
+export const SellView = Type.Union([Type.Object({ tickets: Type.Array(SellTicketView) }), Type.Object({ orders: Type.Array(SellOrderView) })]);

@@ -62,6 +62,27 @@ describe('buy-mode decision table', () => {
     expect(cs.map((c) => c.order)).toEqual([1, 2, 3]);
   });
 
+  it('the list breaks an option down by price type when its listings carry one, each with the face value of that price type', () => {
+    const byType: BuyInput = {
+      ...withListings,
+      options: [
+        {
+          ...withListings.options[0]!,
+          byPriceType: [
+            { priceTypeId: 'adult', title: 'General · Adult', faceValue: 30, listingsCount: 2, minTotal: 33, maxTotal: 41.8 },
+            { priceTypeId: 'child', title: 'General · Child', faceValue: 15, listingsCount: 1, minTotal: 35, maxTotal: 35 },
+          ],
+        },
+        { ...withListings.options[1]!, byPriceType: [{ priceTypeId: null, title: 'VIP', faceValue: 90, listingsCount: 1, minTotal: 99, maxTotal: 99 }] },
+      ],
+    };
+    expect(buyComponents(byType)[2]!.items).toEqual([
+      { ticketOptionId: 'ga', priceTypeId: 'adult', title: 'General · Adult', listingsCount: 2, minPrice: 33, maxPrice: 41.8, currency: 'EUR', faceValue: 30, url: 'https://e.test/ga' },
+      { ticketOptionId: 'ga', priceTypeId: 'child', title: 'General · Child', listingsCount: 1, minPrice: 35, maxPrice: 35, currency: 'EUR', faceValue: 15, url: 'https://e.test/ga' },
+      { ticketOptionId: 'vip', title: 'VIP', listingsCount: 1, minPrice: 99, maxPrice: 99, currency: 'EUR', faceValue: 90, url: 'https://e.test/vip' },
+    ]);
+  });
+
   it('with listings and sold out: the banner first; with a seating map: a map of zones; the bulk form keeps buttons, banners and modals', () => {
     const map = { image: 'https://e.test/map.png', zones: [{ zoneId: 'floor', name: 'Floor', ticketOptionIds: ['ga'] }, { zoneId: 'box', name: 'Box', ticketOptionIds: ['box'] }] };
     const cs = buyComponents({ ...withListings, soldOut: true, map, lang: 'es' });

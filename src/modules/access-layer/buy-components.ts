@@ -14,7 +14,8 @@ import type { Lang } from '../../lib/urls.js';
  * | open             | some     | yes      | sold-out banner + the same button, modal, list (+ map)         |
  *
  * Sold out = the integrator's inventory says `soldOut`, or `soldPercentage` ≥ 90. The list has one
- * item per ticket option with listings (count, lowest and highest all-in price, face value); the map
+ * item per ticket option and price type with listings (count, lowest and highest all-in price, face
+ * value of that option and price type); the map
  * appears when the event has a seating map with zones. `details: false` (the bulk call) keeps buttons,
  * banners and modals only. Texts in `lang`; colours from the tenant's theme.
  */
@@ -50,6 +51,7 @@ export interface Component {
 
 export interface ListItem {
   ticketOptionId: string;
+  priceTypeId?: string;
   title: string;
   listingsCount: number;
   minPrice: number;
@@ -81,7 +83,17 @@ export interface BuyInput {
   soldOut: boolean;
   currency: string;
   /** The show's ticket options with their market (listingsCount 0: none on sale). */
-  options: { ticketOptionId: string; title: string; faceValue: number; listingsCount: number; minTotal: number | null; maxTotal: number | null; url: string }[];
+  options: {
+    ticketOptionId: string;
+    title: string;
+    faceValue: number;
+    listingsCount: number;
+    minTotal: number | null;
+    maxTotal: number | null;
+    url: string;
+    /** The option's listings per price type (null: listed without one), each a list item; absent: the option is one item. */
+    byPriceType?: { priceTypeId: string | null; title: string; faceValue: number; listingsCount: number; minTotal: number; maxTotal: number }[];
+  }[];
   map: { image: string; zones: { zoneId: string; name: string; ticketOptionIds: string[] }[] } | null;
   buyUrl: string;
   notifyUrl: string;
@@ -123,6 +135,12 @@ const TEXT = {
   },
 } as const;
 
+/** Built once: an Intl formatter costs far more to build than to use. */
+const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
+  es: new Intl.DateTimeFormat('es-ES', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
+};
+
 function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 }
@@ -132,7 +150,7 @@ export function buyComponents(input: BuyInput): Component[] {
   const base = { class: 'buy' as const, colors: input.colors, ...(input.logoUrl ? { image: input.logoUrl } : {}) };
   if (!input.resale.open) {
     const from = input.resale.availableFrom;
-    const date = from ? new Intl.DateTimeFormat(input.lang === 'es' ? 'es-ES' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(from) + ' UTC' : '';
+    const date = from ? `${DATE_FORMATS[input.lang].format(from)} UTC` : '';
     return [
       {
         ...base,
@@ -180,7 +198,21 @@ export function buyComponents(input: BuyInput): Component[] {
     order: order++,
     title: t.listTitle,
     description: fill(t.fromDescription, { count }),
-    items: onSale.map((o) => ({ ticketOptionId: o.ticketOptionId, title: o.title, listingsCount: o.listingsCount, minPrice: o.minTotal!, maxPrice: o.maxTotal!, currency: input.currency, faceValue: o.faceValue, url: o.url })),
+    items: onSale.flatMap((o): ListItem[] =>
+      o.byPriceType && o.byPriceType.length > 0
+        ? o.byPriceType.map((p) => ({
+            ticketOptionId: o.ticketOptionId,
+            ...(p.priceTypeId !== null ? { priceTypeId: p.priceTypeId } : {}),
+            title: p.title,
+            listingsCount: p.listingsCount,
+            minPrice: p.minTotal,
+            maxPrice: p.maxTotal,
+            currency: input.currency,
+            faceValue: p.faceValue,
+            url: o.url,
+          }))
+        : [{ ticketOptionId: o.ticketOptionId, title: o.title, listingsCount: o.listingsCount, minPrice: o.minTotal!, maxPrice: o.maxTotal!, currency: input.currency, faceValue: o.faceValue, url: o.url }],
+    ),
   });
   if (input.map && input.map.zones.length > 0) {
     const byOption = new Map(input.options.map((o) => [o.ticketOptionId, o]));

@@ -1,21 +1,25 @@
 import type { Executor } from '../../db/tx.js';
 
 export const authTokensRepository = {
+  /** One statement for any number of tokens (the Smart Access Layer signs every CTA of a fan's tickets). */
   async insert(
     ex: Executor,
-    row: { tenantId: string; id: string; tokenHash: string; userEmail: string; method: 'email'; createdAt: Date; expiresAt: Date },
+    rows: readonly { tenantId: string; id: string; tokenHash: string; userEmail: string; method: 'email'; createdAt: Date; expiresAt: Date }[],
   ): Promise<void> {
+    if (rows.length === 0) return;
     await ex
       .insertInto('one_time_tokens')
-      .values({
-        tenant_id: row.tenantId,
-        id: row.id,
-        token_hash: row.tokenHash,
-        user_email: row.userEmail,
-        method: row.method,
-        created_at: row.createdAt,
-        expires_at: row.expiresAt,
-      })
+      .values(
+        rows.map((row) => ({
+          tenant_id: row.tenantId,
+          id: row.id,
+          token_hash: row.tokenHash,
+          user_email: row.userEmail,
+          method: row.method,
+          created_at: row.createdAt,
+          expires_at: row.expiresAt,
+        })),
+      )
       .execute();
   },
 

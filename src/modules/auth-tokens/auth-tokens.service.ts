@@ -56,15 +56,34 @@ export async function issueOneTimeTokenInTx(
   input: TokenRequest,
   fields: { user: string; method: string } = { user: 'user', method: 'method' },
 ): Promise<string> {
+  const [token] = await issueOneTimeTokensInTx(tx, deps, actor, input, 1, fields);
+  return token!;
+}
+
+/**
+ * `count` tokens for one fan, one per URL (each is single use), with one insert and one audit row
+ * whatever the count: the Smart Access Layer's sell mode signs every CTA of a fan's tickets.
+ */
+export async function issueOneTimeTokensInTx(
+  tx: Executor,
+  deps: Pick<Deps, 'clock'>,
+  actor: Actor,
+  input: TokenRequest,
+  count: number,
+  fields: { user: string; method: string } = { user: 'user', method: 'method' },
+): Promise<string[]> {
   const { user, method } = normalize(input, fields);
+  if (count <= 0) return [];
   const now = deps.clock.now();
-  const token = randomBytes(TOKEN_BYTES).toString('base64url');
-  const id = newId(ID_PREFIX.oneTimeToken, now.getTime());
   const expiresAt = new Date(now.getTime() + TOKEN_TTL_MS);
-  await repo.insert(tx, { tenantId: actor.tenantId, id, tokenHash: sha256Hex(token), userEmail: user, method, createdAt: now, expiresAt });
-  // The audit row names the token by its id; the token (and its hash) never reach a log.
-  await recordAudit(tx, actor, { action: 'one_time_token.issued', entityType: 'one_time_token', entityId: id, after: { user, method, expiresAt } }, now);
-  return token;
+  const random = randomBytes(TOKEN_BYTES * count); // one call to the CSPRNG for the whole batch
+  const tokens = Array.from({ length: count }, (_, i) => random.subarray(i * TOKEN_BYTES, (i + 1) * TOKEN_BYTES).toString('base64url'));
+  const rows = tokens.map((token) => ({ tenantId: actor.tenantId, id: newId(ID_PREFIX.oneTimeToken, now.getTime()), tokenHash: sha256Hex(token), userEmail: user, method, createdAt: now, expiresAt }));
+  await repo.insert(tx, rows);
+  // The audit row names the tokens by their ids; the tokens (and their hashes) never reach a log.
+  const ids = rows.map((r) => r.id);
+  await recordAudit(tx, actor, { action: 'one_time_token.issued', entityType: 'one_time_token', entityId: ids[0]!, after: { user, method, expiresAt, ...(count > 1 ? { ids } : {}) } }, now);
+  return tokens;
 }
 
 export async function issueOneTimeToken(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, input: TokenRequest): Promise<string> {

@@ -2,6 +2,7 @@ export {
   consumeOneTimeToken,
   issueOneTimeToken,
   issueOneTimeTokenInTx,
+  issueOneTimeTokensInTx,
   sweepExpiredTokens,
   TOKEN_METHODS,
   TOKEN_TTL_MS,

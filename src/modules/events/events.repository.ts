@@ -54,6 +54,11 @@ export const eventsRepository = {
     return ex.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('external_reference_id', 'in', externalReferenceIds).execute();
   },
 
+  async findEventsByIds(ex: Executor, tenantId: string, ids: readonly string[]): Promise<EventRow[]> {
+    if (ids.length === 0) return [];
+    return ex.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+  },
+
   async insertEvent(ex: Executor, row: Insertable<EventsTable>): Promise<EventRow> {
     return ex.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
   },

@@ -194,7 +194,15 @@ export async function getEventForTenant(
 
 /** Several events by their references, with a fixed number of queries (the Smart Access Layer's bulk call). Unknown ones are absent. */
 export async function getEventsForTenant(ex: Executor, tenantId: string, externalReferenceIds: readonly string[]): Promise<EventRecord[]> {
-  const rows = await repo.findEventsByRefs(ex, tenantId, externalReferenceIds);
+  return recordsOf(ex, tenantId, await repo.findEventsByRefs(ex, tenantId, externalReferenceIds));
+}
+
+/** Several events by Encore id (what tickets reference), with the same fixed number of queries. */
+export async function getEventsByIds(ex: Executor, tenantId: string, ids: readonly string[]): Promise<EventRecord[]> {
+  return recordsOf(ex, tenantId, await repo.findEventsByIds(ex, tenantId, ids));
+}
+
+async function recordsOf(ex: Executor, tenantId: string, rows: EventRow[]): Promise<EventRecord[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((e) => e.id);
   const [tree, rules] = await Promise.all([repo.loadTree(ex, tenantId, ids), rulesRepository.listRules(ex, tenantId, ids)]);

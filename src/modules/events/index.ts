@@ -1,4 +1,4 @@
-export { createEvent, findShow, showSchedule, getEvent, getEventForTenant, getEventsForTenant, listEvents, replaceEvent, type ShowRef } from './events.service.js';
+export { createEvent, findShow, showSchedule, getEvent, getEventForTenant, getEventsByIds, getEventsForTenant, listEvents, replaceEvent, type ShowRef } from './events.service.js';
 export { cancelEventInTx, type CancellationOutcome } from './cancellation.service.js';
 export { upsertRules } from './rules.service.js';
 export { mostSpecificRule, type RuleScope, type ScopeTarget } from './rules.select.js';
@@ -13,3 +13,4 @@ export { EventBody, EventPutBody } from './events.schemas.js';
 export { rejectNulCharacters, wrapSingleShow } from './events.validate.js';
 export { RulesBody } from './rules.schemas.js';
 export { eventNotFound, showOfEvent } from './events.errors.js';
+export { faceValueMinor } from './events.prices.js';

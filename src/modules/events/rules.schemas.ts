@@ -3,7 +3,7 @@ import { Id, Nullable, StringEnum } from '../../lib/schema.js';
 
 const RULES_DESCRIPTION = [
   'Settings for `ruleType` (money in major units of the event currency):',
-  '- RESALE {enabled (required), minPrice?, maxPrice? (≥ minPrice), maxMarkupPercent? (over face value), opensAt? (ISO 8601; without an offset read in the event time zone), closesHoursBeforeShow?, maxTicketsPerListing? (integer ≥ 1)}',
+  '- RESALE {enabled (required), minPrice?, maxPrice? (≥ minPrice), maxMarkupPercent? (over face value), opensAt? (ISO 8601; without an offset read in the event time zone), closesHoursBeforeShow?, maxTicketsPerListing? (integer ≥ 1), maxListedTicketsPerSeller? (integer ≥ 1: at most this many of one seller’s tickets of the show on sale at once; past it a listing is 422 LISTING_LIMIT)}',
   '- TRANSFER {enabled (required), closesHoursBeforeShow?}',
   '- TICKET_SHIELD {enabled (required), unlockHoursBeforeShow (required)}: tickets in scope (existing ones too) are stored with ticketAccess.status LOCKED until show date − unlockHoursBeforeShow; a job then opens them and sends one `event.unlock` per show and scope',
   '- FEES {buyerFeePercent, buyerFeeFixed, sellerFeePercent, sellerFeeFixed} (all required; percents 0..100)',

@@ -14,6 +14,12 @@ export interface ResaleSettings {
   opensAt?: string;
   closesHoursBeforeShow?: number;
   maxTicketsPerListing?: number;
+  /**
+   * At most this many of one seller's tickets of the show on sale at once (listed or held by a
+   * buyer): the anti-scalping cap TicketSwap and vivenu apply per fan. The listing that would pass
+   * it is refused (LISTING_LIMIT) and the Smart Access Layer shows the reason.
+   */
+  maxListedTicketsPerSeller?: number;
 }
 export interface TransferSettings {
   enabled: boolean;
@@ -121,7 +127,7 @@ export function parseSettings(ruleType: RuleType, raw: unknown, at: string, curr
   const r = new SettingsReader(raw as Record<string, unknown>, at, currency, timeZone);
   switch (ruleType) {
     case 'RESALE': {
-      r.allowOnly(['enabled', 'minPrice', 'maxPrice', 'maxMarkupPercent', 'opensAt', 'closesHoursBeforeShow', 'maxTicketsPerListing'], ruleType);
+      r.allowOnly(['enabled', 'minPrice', 'maxPrice', 'maxMarkupPercent', 'opensAt', 'closesHoursBeforeShow', 'maxTicketsPerListing', 'maxListedTicketsPerSeller'], ruleType);
       const s: ResaleSettings = defined({
         enabled: r.bool('enabled'),
         minPriceMinor: r.money('minPrice', false),
@@ -130,6 +136,7 @@ export function parseSettings(ruleType: RuleType, raw: unknown, at: string, curr
         opensAt: r.dateTime('opensAt'),
         closesHoursBeforeShow: r.num('closesHoursBeforeShow', false, { min: 0 }),
         maxTicketsPerListing: r.num('maxTicketsPerListing', false, { min: 1, integer: true }),
+        maxListedTicketsPerSeller: r.num('maxListedTicketsPerSeller', false, { min: 1, integer: true }),
       });
       if (s.minPriceMinor !== undefined && s.maxPriceMinor !== undefined && s.minPriceMinor > s.maxPriceMinor) {
         r.fail('maxPrice', 'must not be below minPrice');

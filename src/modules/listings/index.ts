@@ -2,7 +2,7 @@ export { findListingForTicket, getListingOfTicket, terminateListingOfTicket } fr
 export { announceNewListing, checkListable, insertListingInTx, refuseRepeatedTicketIds, type ListableTicket } from './listings.create.js';
 export { repriceListingInTx } from './listings.pricing.js';
 export { listedTickets } from './listings.browse.js';
-export { listingDepth, type DepthRow } from './listings.depth.js';
+export { askRanges, listingDepth, type AskRangeRow, type DepthRow } from './listings.depth.js';
 export {
   claimListingsForSale,
   listingsNoLongerFor,
@@ -18,5 +18,6 @@ export {
 } from './listings.market.js';
 export { feesFor, percentOf, totalsFor, type TicketMoney } from './listings.money.js';
 export { resaleWindow, type ResaleWindow } from './listings.rules.js';
+export { sellerListingsOfTickets, type SellerListing, type SellerListingsOfTickets } from './listings.seller.js';
 export { ListingView } from './listings.schemas.js';
 export { BrowseQuery, CreateListingBody, EventParams, ListedTicketView, ListingByTicketQuery, ListingParams, PatchListingBody, TicketParams } from './listings.schemas.js';

@@ -1,4 +1,5 @@
 import { pgConstraint, type Tx } from '../../db/tx.js';
+import { lockAdvisory } from '../../db/locks.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -75,6 +76,23 @@ export function checkListable<T extends ListableTicket>(ids: readonly string[], 
   return tickets;
 }
 
+/**
+ * The RESALE rule's `maxListedTicketsPerSeller`: the seller's tickets of the show on sale, with these,
+ * stay within the cap. The count is taken under a lock per (show, seller), so two listings of the
+ * same seller created at once cannot both pass it.
+ */
+async function checkListingLimit(tx: Tx, tenantId: string, c: { showPk: string; sellerEmail: string; quantity: number; cap: number; ruleId: string }): Promise<void> {
+  await lockAdvisory(tx, `listing-limit:${tenantId}:${c.showPk}:${c.sellerEmail}`);
+  const [row] = await repo.listedTicketsOfSeller(tx, tenantId, c.sellerEmail, [c.showPk]);
+  const listed = row ? Number(row.tickets) : 0;
+  if (listed + c.quantity > c.cap) {
+    throw new AppError('LISTING_LIMIT', `at most ${c.cap} tickets of this show on sale per seller (${listed} already listed)`, {
+      field: 'ticketIds',
+      details: { ruleType: 'RESALE', setting: 'maxListedTicketsPerSeller', limit: c.cap, listed, ruleId: c.ruleId },
+    });
+  }
+}
+
 /** Prices the listing under the event's rules and writes it ACTIVE with its tickets; returns its id. */
 export async function insertListingInTx(
   tx: Tx,
@@ -84,7 +102,7 @@ export async function insertListingInTx(
   const { tickets, now } = input;
   const first = tickets[0]!;
   const ctx = await pricingContext(tx, actor.tenantId, first.showPk);
-  const { currency, money } = priceUnderRules(ctx, {
+  const { currency, money, resaleRule } = priceUnderRules(ctx, {
     scope: { ticketOptionId: first.ticketOptionId, priceTypeId: first.priceTypeId },
     price: input.price,
     faceValuesMinor: tickets.map((t) => t.priceMinor),
@@ -92,6 +110,8 @@ export async function insertListingInTx(
     now,
     defaultFees: input.defaultFees,
   });
+  const cap = resaleRule?.settings.maxListedTicketsPerSeller;
+  if (cap !== undefined) await checkListingLimit(tx, actor.tenantId, { showPk: ctx.show.id, sellerEmail: input.sellerEmail, quantity: tickets.length, cap, ruleId: resaleRule!.id });
   const id = newId(ID_PREFIX.listing, now.getTime());
   try {
     await repo.insertListing(

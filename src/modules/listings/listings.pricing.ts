@@ -61,7 +61,7 @@ export function priceUnderRules(ctx: PricingContext, input: PriceInput) {
   });
   const feeRule = mostSpecificRule(ctx.event.rules, target, 'FEES');
   const fees: FeesSettings = feeRule && feeRule.ruleType === 'FEES' ? feeRule.settings : input.defaultFees;
-  return { currency, money: feesFor(priceMinor, fees) };
+  return { currency, money: feesFor(priceMinor, fees), resaleRule: resale && resale.ruleType === 'RESALE' ? { id: resale.id, settings: resale.settings } : undefined };
 }
 
 /**

@@ -26,6 +26,16 @@ export interface DepthRow {
   currency: string;
 }
 
+/** Listings a buyer can take now in one (show, ticket option, price type); all-in prices in minor units. */
+export interface AskRangeRow {
+  show_pk: string;
+  ticket_option_id: string;
+  price_type_id: string | null;
+  listings: number;
+  min_total: number;
+  max_total: number;
+}
+
 export const listingsRepository = {
   async insertListing(tx: Tx, row: Insertable<ListingsTable>, tickets: Insertable<ListingTicketsTable>[]): Promise<void> {
     await tx.insertInto('listings').values(row).execute();
@@ -48,6 +58,40 @@ export const listingsRepository = {
       .where('lt.ticket_id', '=', ticketId);
     if (sellerEmail !== undefined) q = q.where('l.seller_email', '=', sellerEmail);
     return q.orderBy('lt.open', 'desc').orderBy('l.created_at', 'desc').orderBy('l.id', 'desc').limit(1).executeTakeFirst();
+  },
+
+  /**
+   * For a seller's view of tickets (the Smart Access Layer's sell mode), in one read: each ticket's
+   * open listing (whoever listed it; the caller knows who owns the ticket), and the SOLD listings
+   * of it by `sellerEmail`, newest first.
+   */
+  async sellerListingsOfTickets(ex: Executor, tenantId: string, ticketIds: readonly string[], sellerEmail: string): Promise<(ListingRow & { ticket_id: string; open: boolean })[]> {
+    if (ticketIds.length === 0) return [];
+    return ex
+      .selectFrom('listing_tickets as lt')
+      .innerJoin('listings as l', (j) => j.onRef('l.tenant_id', '=', 'lt.tenant_id').onRef('l.id', '=', 'lt.listing_id'))
+      .selectAll('l')
+      .select(['lt.ticket_id', 'lt.open'])
+      .where('lt.tenant_id', '=', tenantId)
+      .where('lt.ticket_id', '=', (eb) => eb.fn.any(eb.val(ticketIds)))
+      .where((eb) => eb.or([eb('lt.open', '=', true), eb.and([eb('l.status', '=', 'SOLD'), eb('l.seller_email', '=', sellerEmail)])]))
+      .orderBy('l.created_at', 'desc')
+      .orderBy('l.id', 'desc')
+      .execute();
+  },
+
+  /** How many tickets `sellerEmail` has on sale (listed or held) per show. */
+  async listedTicketsOfSeller(ex: Executor, tenantId: string, sellerEmail: string, showPks: readonly string[]): Promise<{ show_pk: string; tickets: number }[]> {
+    if (showPks.length === 0) return [];
+    return ex
+      .selectFrom('listings')
+      .select(['show_pk', (eb) => eb.fn.sum<number>('quantity').as('tickets')])
+      .where('tenant_id', '=', tenantId)
+      .where('show_pk', '=', (eb) => eb.fn.any(eb.val(showPks)))
+      .where('status', 'in', OPEN)
+      .where('seller_email', '=', sellerEmail)
+      .groupBy('show_pk')
+      .execute();
   },
 
   async ticketsOf(ex: Executor, tenantId: string, listingIds: readonly string[]): Promise<ListingTicketRow[]> {
@@ -119,6 +163,23 @@ export const listingsRepository = {
       WHERE tenant_id = ${tenantId} AND show_pk = ANY(${showPks}::text[])
       GROUP BY show_pk, ticket_option_id`.execute(ex);
     return result.rows;
+  },
+
+  /**
+   * What a buyer can take now per (show, ticket option, price type): listings on sale (ACTIVE, or
+   * held past the hold) and their lowest and highest all-in price. The Smart Access Layer's buy
+   * mode; lighter than `depth`, which a buy page does not need.
+   */
+  async askRanges(ex: Executor, tenantId: string, showPks: readonly string[], now: Date): Promise<AskRangeRow[]> {
+    if (showPks.length === 0) return [];
+    const result = await sql<AskRangeRow>`
+      SELECT show_pk, ticket_option_id, price_type_id, count(*)::int AS listings,
+        min(price_minor + buyer_fee_minor)::bigint AS min_total, max(price_minor + buyer_fee_minor)::bigint AS max_total
+      FROM listings
+      WHERE tenant_id = ${tenantId} AND show_pk = ANY(${showPks}::text[])
+        AND (status = 'ACTIVE' OR (status = 'RESERVED' AND hold_expires_at <= ${now}))
+      GROUP BY show_pk, ticket_option_id, price_type_id`.execute(ex);
+    return result.rows.map((r) => ({ ...r, min_total: Number(r.min_total), max_total: Number(r.max_total) }));
   },
 
   async findMany(ex: Executor, tenantId: string, ids: readonly string[]): Promise<ListingRow[]> {

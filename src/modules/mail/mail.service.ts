@@ -56,7 +56,8 @@ const transports = new Map<string, Transporter>();
 function transportFor(smtpUrl: string): Transporter {
   let t = transports.get(smtpUrl);
   if (!t) {
-    t = nodemailer.createTransport(smtpUrl);
+    // Pooled: a burst of alerts reuses a few open SMTP connections instead of one handshake per mail.
+    t = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: MAIL_CONCURRENCY });
     transports.set(smtpUrl, t);
   }
   return t;
@@ -79,8 +80,16 @@ export async function deliverMail(deps: Pick<Deps, 'db' | 'clock' | 'config'>, t
   await repo.finish(deps.db, tenantId, id, 'SENT', deps.clock.now());
 }
 
+/** Mails delivered at once per process (and SMTP connections kept open); a batch is 100 (deliverMail is idempotent). */
+const MAIL_CONCURRENCY = 10;
+
 export function registerMailJobs(deps: Deps): void {
-  deps.queue.register<{ tenantId: string; id: string }>(MAIL_DELIVER_JOB, (data) => deliverMail(deps, data.tenantId, data.id), { retryLimit: 20, retryDelaySeconds: 30 });
+  deps.queue.register<{ tenantId: string; id: string }>(MAIL_DELIVER_JOB, (data) => deliverMail(deps, data.tenantId, data.id), {
+    retryLimit: 20,
+    retryDelaySeconds: 30,
+    batchSize: 100,
+    concurrency: MAIL_CONCURRENCY,
+  });
 }
 
 /** The newest mails of every tenant, for the dev mailbox (never in production). */

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/app-error.js';
-import { checkLoginTrust, checkoutPage, hostedPageUrl, listingPage, sellOrderPage, sellTicketPage, showPage, ticketSalePage } from './marketplace-urls.pages.js';
+import {
+  checkLoginTrust,
+  checkoutPage,
+  hostedPageUrl,
+  listingEditPage,
+  listingPage,
+  myTicketsPage,
+  payoutDetailsPage,
+  sellOrderPage,
+  sellTicketPage,
+  showPage,
+  ticketSalePage,
+  transferPage,
+} from './marketplace-urls.pages.js';
 
 const BASE = 'https://encore.test/x/';
 
@@ -12,6 +25,11 @@ describe('hosted pages and their URLs', () => {
     expect(hostedPageUrl(BASE, sellTicketPage('shw_1', 'T-1'), { lang: 'es' })).toBe('https://encore.test/x/es/marketplace/shows/shw_1/sell?ticketId=T-1');
     expect(hostedPageUrl(BASE, sellOrderPage('ten_1', 'O 1'), { lang: 'es' })).toBe('https://encore.test/x/es/marketplace/tenants/ten_1/sell?orderId=O%201');
     expect(hostedPageUrl(BASE, listingPage('lst_1'), { lang: 'es' })).toBe('https://encore.test/x/es/marketplace/listings/lst_1');
+    expect(hostedPageUrl(BASE, listingEditPage('lst_1'), { lang: 'en' })).toBe('https://encore.test/x/en/marketplace/listings/lst_1/edit');
+    expect(hostedPageUrl(BASE, transferPage('shw_1', 'T 1'), { lang: 'es' })).toBe('https://encore.test/x/es/marketplace/shows/shw_1/transfer?ticketId=T%201');
+    expect(hostedPageUrl(BASE, payoutDetailsPage('ten_1'), { lang: 'es' })).toBe('https://encore.test/x/es/marketplace/tenants/ten_1/payout-details');
+    expect(hostedPageUrl(BASE, myTicketsPage('ten_1', 'O-1'), { lang: 'es' })).toBe('https://encore.test/x/es/marketplace/tenants/ten_1/tickets?orderId=O-1');
+    expect(hostedPageUrl(BASE, myTicketsPage('ten_1'), { lang: 'es' })).toBe('https://encore.test/x/es/marketplace/tenants/ten_1/tickets');
     expect(hostedPageUrl(BASE, checkoutPage('bi_1', 's3'), { lang: 'es', oneTimeToken: 'tok' })).toBe('https://encore.test/x/es/checkout/bi_1?secret=s3&oneTimeToken=tok');
   });
 

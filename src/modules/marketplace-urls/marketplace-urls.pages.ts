@@ -65,6 +65,18 @@ export const sellOrderPage = (tenantId: string, orderId: string): HostedPage => 
 /** Where the seller sees and manages one listing. */
 export const listingPage = (listingId: string): HostedPage => ({ segments: ['marketplace', 'listings', listingId], query: {} });
 
+/** Where the seller changes the price of one listing (or delists it). */
+export const listingEditPage = (listingId: string): HostedPage => ({ segments: ['marketplace', 'listings', listingId, 'edit'], query: {} });
+
+/** Where the fan gives one ticket to someone else (the TRANSFER rule's P2P). */
+export const transferPage = (showPk: string, ticketId: string): HostedPage => ({ segments: ['marketplace', 'shows', showPk, 'transfer'], query: { ticketId } });
+
+/** Where a seller enters the payout account their payouts wait for. */
+export const payoutDetailsPage = (tenantId: string): HostedPage => ({ segments: ['marketplace', 'tenants', tenantId, 'payout-details'], query: {} });
+
+/** The signed-in fan's tickets with this integrator, optionally one order's. */
+export const myTicketsPage = (tenantId: string, orderId?: string): HostedPage => ({ segments: ['marketplace', 'tenants', tenantId, 'tickets'], query: { orderId } });
+
 /** The checkout page of a buy intention; the secret is what lets the page read the intention. */
 export const checkoutPage = (intentionId: string, secret: string): HostedPage => ({ segments: ['checkout', intentionId], query: { secret } });
 

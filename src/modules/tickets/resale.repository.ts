@@ -51,6 +51,18 @@ export const resaleRepository = {
       .execute();
   },
 
+  /** The named tickets and the tickets of the named orders, in one read (no lock: a view, not a write). */
+  async findByIdsOrOrders(ex: Executor, tenantId: string, ids: readonly string[], orderIds: readonly string[]): Promise<ResaleRow[]> {
+    if (ids.length === 0 && orderIds.length === 0) return [];
+    return ex
+      .selectFrom('tickets')
+      .select(COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('ticket_id', '=', eb.fn.any(eb.val(ids))), eb('order_id', '=', eb.fn.any(eb.val(orderIds)))]))
+      .orderBy('ticket_id')
+      .execute();
+  },
+
   async findOfOrder(ex: Executor, tenantId: string, orderId: string): Promise<ResaleRow[]> {
     return ex.selectFrom('tickets').select(COLUMNS).where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('ticket_id').execute();
   },

@@ -70,6 +70,11 @@ function toResale(r: ResaleRow): ResaleTicket {
   };
 }
 
+/** The named tickets and every ticket of the named orders (a fan's "my tickets"), read without locking. */
+export async function findTicketsForSeller(ex: Executor, tenantId: string, ticketIds: readonly string[], orderIds: readonly string[]): Promise<ResaleTicket[]> {
+  return (await repo.findByIdsOrOrders(ex, tenantId, idsOf(ticketIds), idsOf(orderIds))).map(toResale);
+}
+
 /**
  * Row-locks the named tickets of the tenant (FOR UPDATE, in ticket_id order so two writers over the
  * same tickets queue instead of deadlocking, under a lock timeout); missing ids are simply absent.
