@@ -177,6 +177,9 @@ export const accessLayerBench: Benchmark = {
           const sellBody = JSON.stringify({ user: FAN, tickets: fanTickets.map((ticketId) => ({ ticketId })) });
           problems.push(...(await smoke(s, buyPath, sellBody)));
           const buy = await measure(opts, 'buy mode', { url: s.encore.url, method: 'GET', path: buyPath, headers, connections: opts.connections, durationS: opts.durationS });
+          // Every request a miss: a language tag of its own (negotiated to en) defeats the process cache.
+          let miss = 0;
+          const uncached = await measure(opts, 'buy mode, uncached', { url: s.encore.url, method: 'GET', path: buyPath, pathFor: () => `${buyPath}-x-${++miss}`, headers, connections: opts.connections, durationS: opts.durationS });
           const sell = await measure(opts, 'sell mode', { url: s.encore.url, method: 'POST', path: '/v1/wrapper/accesslayer?lang=en', headers, connections: opts.connections, durationS: opts.durationS, body: () => sellBody });
           opts.log('  bare Fastify + 1 INSERT: starting on the same embedded PostgreSQL');
           const bareDb = await startBareDb(s.dataDir);
@@ -190,6 +193,7 @@ export const accessLayerBench: Benchmark = {
           for (const [name, r] of [
             ['bare', bareResult],
             ['buy mode', buy],
+            ['buy mode, uncached', uncached],
             ['sell mode', sell],
             ['bare + 1 INSERT', dbResult],
           ] as const) {
@@ -203,6 +207,8 @@ export const accessLayerBench: Benchmark = {
             { metric: 'buy mode p99 latency', value: `${buy.latencyP99Ms} ms` },
             { metric: 'ratio buy mode / bare + 1 INSERT', value: fmtNum(buyRatio, 2), target: `≥ ${TARGET_BUY_RATIO}`, pass: buyRatio >= TARGET_BUY_RATIO },
             { metric: 'ratio buy mode / bare', value: fmtNum(ratio(buy, bareResult), 2) },
+            { metric: 'buy mode computed every time (cache missed) throughput / p99', value: `${fmtNum(uncached.reqPerSec)} req/s / ${uncached.latencyP99Ms} ms` },
+            { metric: 'ratio buy mode computed every time / bare + 1 INSERT', value: fmtNum(ratio(uncached, dbResult), 2) },
             { metric: `sell mode (${FAN_TICKETS} tickets, one token per CTA) throughput`, value: `${fmtNum(sell.reqPerSec)} req/s` },
             { metric: 'sell mode p99 latency', value: `${sell.latencyP99Ms} ms` },
             { metric: 'ratio sell mode / bare + 1 INSERT', value: fmtNum(ratio(sell, dbResult), 2) },
@@ -213,11 +219,12 @@ export const accessLayerBench: Benchmark = {
           ];
           const row = (name: string, r: LoadResult) => [name, fmtNum(r.reqPerSec), String(r.latencyP50Ms), String(r.latencyP99Ms), fmtNum(r.ok2xx)];
           const details = [
-            `Every run lasts ${opts.durationS} s with ${opts.connections} connections after ${opts.warmupS} s of warm-up. Buy mode: \`GET ${buyPath}\` on a show with ${LISTINGS} ACTIVE listings (one seller each). ` +
+            `Every run lasts ${opts.durationS} s with ${opts.connections} connections after ${opts.warmupS} s of warm-up. Buy mode: \`GET ${buyPath}\` on a show with ${LISTINGS} ACTIVE listings (one seller each) plus the fan's, ` +
+              'as integrators call it, answered from the process cache for up to ACCESS_LAYER_CACHE_MS (1 s); then the same with a language tag of its own per request (`lang=en-x-N`), so every answer is computed. ' +
               `Sell mode: \`POST /v1/wrapper/accesslayer\` with the ${FAN_TICKETS} tickets of one fan (${FAN_TICKETS / 5} listed), which issues a single-use token per CTA URL (${FAN_TICKETS + FAN_TICKETS / 5} per call). ` +
               'Both read with a fixed number of queries whatever the count (asserted in src/api/marketplace/access-layer*.routes.test.ts). The references are the events benchmark’s: the bare Fastify route validating and answering an event body, and the same plus one INSERT, on the same embedded PostgreSQL.',
             '',
-            table(['run', 'req/s', 'p50 ms', 'p99 ms', '2xx'], [row('bare Fastify', bareResult), row('buy mode', buy), row('sell mode', sell), row('bare + 1 INSERT', dbResult)]),
+            table(['run', 'req/s', 'p50 ms', 'p99 ms', '2xx'], [row('bare Fastify', bareResult), row('buy mode (process cache, 1 s)', buy), row('buy mode, every request a miss', uncached), row('sell mode', sell), row('bare + 1 INSERT', dbResult)]),
             '',
             `Wishlist alerts: ${LEADS} WISHLIST leads on one show (one bulk call), then ${ALERT_LISTINGS} listings created 8 at a time; serve delivers the outbox to an SMTP server in the benchmark process (smtp-server), which counts every message and its (recipient, listing) pair.`,
             '',

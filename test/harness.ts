@@ -70,6 +70,8 @@ export async function startContext(opts: ContextOptions = {}): Promise<TestConte
     SANDBOX_FAIL_DELAY_MS: '50',
     WEBHOOK_PRIVATE_NETWORKS: 'allow',
     ENCORE_SECRET_KEY: testSecretKey(),
+    // Tests read what they just wrote; the cache has its own test (access-layer.routes.test.ts).
+    ACCESS_LAYER_CACHE_MS: '0',
     ...opts.env,
   });
   const manual = opts.clock === 'manual' ? new ManualClock() : undefined;

@@ -9,6 +9,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** A fresh body for every request (autocannon's `setupRequest`). */
   body?: () => string;
+  /** A fresh path for every request (a cache-defeating query, say); `path` otherwise. */
+  pathFor?: () => string;
 }
 
 export interface LoadResult {
@@ -32,6 +34,7 @@ export interface LoadResult {
 export async function load(opts: LoadOptions): Promise<LoadResult> {
   const headers = { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...opts.headers };
   const body = opts.body;
+  const pathFor = opts.pathFor;
   const result: Result = await autocannon({
     url: opts.url,
     connections: opts.connections,
@@ -42,7 +45,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
         method: opts.method,
         path: opts.path,
         headers,
-        ...(body ? { setupRequest: (req) => ({ ...req, body: body() }) } : {}),
+        ...(body || pathFor ? { setupRequest: (req) => ({ ...req, ...(body ? { body: body() } : {}), ...(pathFor ? { path: pathFor() } : {}) }) } : {}),
       },
     ],
   });

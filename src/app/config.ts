@@ -28,6 +28,11 @@ export interface Config {
    * the runtime uses DATA_DIR/secret.key, generating it on the first start (app/secret-key.ts).
    */
   secretKey: Buffer | undefined;
+  /**
+   * How old (ms) a Smart Access Layer buy-mode answer may be: integrators call it on every view of
+   * their event pages, so each process answers a show from memory for this long (0: never).
+   */
+  accessLayerCacheMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -89,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) problems.push(`SMTP_URL must be an smtp:// or smtps:// URL (got "${smtpUrl}")`);
   const mailFrom = env.MAIL_FROM ?? 'Encore <no-reply@encore.invalid>';
 
+  const salCacheRaw = env.ACCESS_LAYER_CACHE_MS ?? '1000';
+  const accessLayerCacheMs = Number(salCacheRaw);
+  if (!/^\d+$/.test(salCacheRaw) || accessLayerCacheMs > 60_000) problems.push(`ACCESS_LAYER_CACHE_MS must be an integer from 0 to 60000 (got "${salCacheRaw}")`);
+
   // A secret: the problem never repeats the value.
   const secretRaw = env.ENCORE_SECRET_KEY?.trim() ?? '';
   const secretKey = secretRaw === '' ? undefined : parseSecretKey(secretRaw);
@@ -112,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     mailFrom,
     secretKey,
+    accessLayerCacheMs,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Deps } from '../app/deps.js';
 import { toMajor } from '../lib/money.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import { negotiateLang } from '../lib/urls.js';
 import { buyComponents, isSoldOut, sellBanner, type Component, type ResaleState } from '../modules/access-layer/index.js';
 import { faceValueMinor, getEventsForTenant, mostSpecificRule, type EventRecord, type ShowRecord } from '../modules/events/index.js';
@@ -51,6 +52,51 @@ function optionMarket(event: EventRecord, show: ShowRecord, o: ShowRecord['ticke
         };
       }),
   };
+}
+
+/** Buy-mode answers per (tenant, event, show, language, mode), shared by the requests of one process. */
+const answers = new TtlCache<BuyAnswer>(20_000);
+
+/**
+ * Buy mode as the routes serve it: each show's answer from the process's cache when it is at most
+ * `config.accessLayerCacheMs` old, the others computed together (one `buyMode` call, so the query
+ * count stays fixed) and cached; concurrent requests for a show share one computation. An answer
+ * can be that much behind a change (a listing sold in the last second still shows): the buy page and
+ * the reservation decide on fresh state, so the staleness costs at most a refused click.
+ */
+export async function buyModeCached(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  tenantId: string,
+  wanted: readonly { eventId: string; showIds: readonly string[] }[],
+  opts: { lang: string | undefined; details: boolean; type?: 'buy' | 'sell' },
+): Promise<BuyAnswer[]> {
+  const ttl = deps.config.accessLayerCacheMs;
+  if (ttl <= 0) return buyMode(deps, tenantId, wanted, opts);
+  const keyOf = (eventId: string, showId: string) => JSON.stringify([tenantId, eventId, showId, opts.lang ?? '', opts.type ?? 'buy', opts.details]);
+  const found = new Map<string, Promise<BuyAnswer>>();
+  const missing = new Map<string, string[]>();
+  for (const w of wanted) {
+    for (const showId of w.showIds) {
+      const key = keyOf(w.eventId, showId);
+      if (found.has(key)) continue;
+      const hit = answers.get(key);
+      if (hit) found.set(key, hit);
+      else missing.set(w.eventId, [...(missing.get(w.eventId) ?? []), showId]);
+    }
+  }
+  if (missing.size > 0) {
+    const computing = buyMode(deps, tenantId, [...missing].map(([eventId, showIds]) => ({ eventId, showIds })), opts);
+    for (const [eventId, showIds] of missing) {
+      showIds.forEach((showId) => {
+        const one = computing.then((all) => all.find((a) => a.eventId === eventId && a.showId === showId)!);
+        answers.set(keyOf(eventId, showId), one, ttl);
+        found.set(keyOf(eventId, showId), one);
+      });
+    }
+  }
+  const out: BuyAnswer[] = [];
+  for (const w of wanted) for (const showId of w.showIds) out.push(await found.get(keyOf(w.eventId, showId))!);
+  return out;
 }
 
 export async function buyMode(

@@ -89,3 +89,28 @@ describe('GET /v1/wrapper/accesslayer?type=buy', () => {
     expect(one).toBeLessThanOrEqual(10);
   });
 });
+
+describe('buy mode from the process cache (ACCESS_LAYER_CACHE_MS)', () => {
+  const ctx = useContext({ clock: 'manual', env: { ACCESS_LAYER_CACHE_MS: '60000' } });
+  const ids = (res: Awaited<ReturnType<typeof call>>) => (res.body.data.components as { id: string }[]).map((c) => c.id);
+
+  it('answers a show from memory until the entry expires, per language and mode, and the bulk call shares the entries', async () => {
+    ctx.clock!.set('2027-05-01T10:00:00Z');
+    const s = await newSeller(ctx, 'sal-cache');
+    const get = (lang: string) => call(ctx, s.key, 'GET', `/v1/wrapper/accesslayer?type=buy&eventId=solo&showId=main&lang=${lang}`);
+    expect(ids(await get('en'))).toEqual(['notify-me']);
+    await listSingles(ctx, s, ['CACHE-1']);
+    // Within the cache time the answer is the remembered one; another language is computed fresh.
+    expect(ids(await get('en'))).toEqual(['notify-me']);
+    expect(ids(await get('es'))).toEqual(['resale-button', 'resale-modal', 'resale-list']);
+    const bulk = await call(ctx, s.key, 'POST', '/v1/wrapper/accesslayer/bulk?type=buy&lang=es', [{ eventId: 'solo', showIds: ['main'] }, { eventId: 'nope', showIds: ['x'] }]);
+    expect(bulk.status).toBe(200);
+    expect((bulk.body.data as { components?: { id: string }[]; error?: unknown }[]).map((a) => a.components?.map((c) => c.id) ?? a.error)).toEqual([
+      ['resale-button', 'resale-modal'],
+      { code: 'EVENT_NOT_FOUND', message: 'event nope does not exist' },
+    ]);
+    // Another tenant never gets this tenant's entry.
+    const other = await newSeller(ctx, 'sal-cache-other');
+    expect(ids(await call(ctx, other.key, 'GET', '/v1/wrapper/accesslayer?type=buy&eventId=solo&showId=main&lang=es'))).toEqual(['notify-me']);
+  });
+});

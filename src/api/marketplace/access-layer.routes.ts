@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Deps } from '../../app/deps.js';
-import { buyMode } from '../../flows/access-layer-buy.js';
+import { buyModeCached } from '../../flows/access-layer-buy.js';
 import { sellMode } from '../../flows/access-layer-sell.js';
 import { AppError } from '../../lib/app-error.js';
 import { actorOf, authenticate, tenantOf } from '../shared/auth.js';
@@ -12,7 +12,7 @@ const TABLE =
   'resale closed or not open yet → a hidden banner with the `reason` (and `availableFrom`); open without listings → a "Notify me" button; open with ' +
   'listings → a "Resale from {lowest all-in price}" button with its badge and modal, a list per ticket option and price type (count, lowest and highest all-in price, ' +
   'face value) and, when the event has a seating map with zones, a map; sold out → a "Sold out — official resale" banner first. Texts in `lang` ' +
-  '(es, en); colours and logo from your theme (`tenant create --theme-*`).';
+  '(es, en); colours and logo from your theme (`tenant create --theme-*`). Each Encore process may answer a show from memory for up to ACCESS_LAYER_CACHE_MS (default 1 s): a change shows within that time.';
 
 const SELL_TABLE = [
   'The body carries `tickets` ([{ticketId}]) or `orders` ([{orderId}]) of the fan `user` (their e-mail); the answer is `{tickets: [...]}` or `{orders: [...]}` in the order asked.',
@@ -44,7 +44,7 @@ export function accessLayerRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     }, async (req) => {
       const q = req.query;
       if (q.showId === undefined) throw new AppError('VALIDATION_ERROR', 'showId is required: the show the components are for', { field: 'showId' });
-      const [answer] = await buyMode(deps, tenantOf(req).tenantId, [{ eventId: q.eventId, showIds: [q.showId] }], { lang: q.lang, details: true, type: q.type });
+      const [answer] = await buyModeCached(deps, tenantOf(req).tenantId, [{ eventId: q.eventId, showIds: [q.showId] }], { lang: q.lang, details: true, type: q.type });
       if (!answer || 'error' in answer) {
         const code = answer?.error.code === 'SHOW_NOT_FOUND' ? 'SHOW_NOT_FOUND' : 'EVENT_NOT_FOUND';
         throw new AppError(code, answer?.error.message ?? `event ${q.eventId} does not exist`, { field: code === 'SHOW_NOT_FOUND' ? 'showId' : 'eventId' });
@@ -84,7 +84,7 @@ export function accessLayerRoutes(deps: Deps): FastifyPluginAsyncTypebox {
     }, async (req) => {
       const shows = req.body.reduce((n, e) => n + e.showIds.length, 0);
       if (shows > 100) throw new AppError('VALIDATION_ERROR', `at most 100 shows in all (got ${shows})`, { field: 'body', details: { shows } });
-      return ok(await buyMode(deps, tenantOf(req).tenantId, req.body, { lang: req.query.lang, details: false, type: 'buy' }));
+      return ok(await buyModeCached(deps, tenantOf(req).tenantId, req.body, { lang: req.query.lang, details: false, type: 'buy' }));
     });
   };
 }
