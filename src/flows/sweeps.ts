@@ -2,6 +2,7 @@ import type { Deps } from '../app/deps.js';
 import { sweepExpiredTokens } from '../modules/auth-tokens/index.js';
 import { deleteExpiredKeys } from '../modules/idempotency/index.js';
 import { releaseExpiredHolds } from '../modules/listings/index.js';
+import { deleteOldMail } from '../modules/mail/index.js';
 import { expireIntentions } from '../modules/orders/index.js';
 import { releaseDuePayouts } from '../modules/payouts/index.js';
 import { expireDueIntents } from '../modules/purchase-intents/index.js';
@@ -64,6 +65,7 @@ export const HOURLY_SWEEPS: readonly Sweep[] = [
   { name: 'idempotency-keys.delete-expired', run: deleteExpiredKeys },
   { name: 'rate-limit-windows.delete-old', run: deleteOldWindows },
   { name: 'one-time-tokens.delete-expired', run: sweepExpiredTokens },
+  { name: 'mail.delete-old', run: deleteOldMail },
 ];
 
 export interface SweepRun {

@@ -14,7 +14,7 @@ import { emitWebhook } from '../modules/webhooks/index.js';
  * Wishlist alerts (SPEC §6): when a listing is created or re-priced, the WISHLIST leads it answers
  * (its show; the option and price type they name, or none; a price at least what a ticket costs the
  * buyer) are mailed a link to the listing's buy page, the first ones in creation order, each once per
- * listing, and one `notifyMe.created.updated` webhook names them. In the listing's own transaction:
+ * listing and at most once an hour per show (WISHLIST_QUIET_MS), and one `notifyMe.created.updated` webhook names them. In the listing's own transaction:
  * the outbox rows (mail, webhook) commit with the listing or not at all, and a lead alerted by a
  * concurrent transaction (the lead_alerts key) is not mailed twice. A listing nobody waits for costs
  * one indexed read.
@@ -35,9 +35,9 @@ const TEXTS: Record<Lang, (v: { event: string; option: string; price: string; ur
 
 export async function alertWishlists(tx: Tx, deps: AlertDeps, tenantId: string, listing: ListingView): Promise<number> {
   if (listing.status !== 'ACTIVE') return 0;
-  const leads = await wishlistLeadsFor(tx, tenantId, listing);
-  if (leads.length === 0) return 0;
   const now = deps.clock.now();
+  const leads = await wishlistLeadsFor(tx, tenantId, listing, now);
+  if (leads.length === 0) return 0;
   const [event, settings] = await Promise.all([getEventForTenant(tx, tenantId, listing.externalReferenceEventId), getMarketSettings(tx, tenantId)]);
   const lang = settings.defaultLanguage;
   const show = event?.shows.find((s) => s.showId === listing.showId);

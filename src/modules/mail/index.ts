@@ -1,2 +1,2 @@
-export { deliverMail, eraseMails, MAIL_DELIVER_JOB, newMailId, queueMail, recentMail, registerMailJobs, type NewMail } from './mail.service.js';
+export { deleteOldMail, deliverMail, eraseMails, MAIL_RETENTION_DAYS, MAIL_DELIVER_JOB, newMailId, queueMail, recentMail, registerMailJobs, type NewMail } from './mail.service.js';
 export type { MailRow } from './mail.repository.js';

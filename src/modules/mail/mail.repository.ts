@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor, Tx } from '../../db/tx.js';
 import type { MailOutboxTable } from './mail.tables.js';
 
@@ -40,6 +40,15 @@ export const mailRepository = {
     if (ids.length === 0) return 0;
     const r = await tx.updateTable('mail_outbox').set({ status: 'ERASED', to_address: '', subject: '', text_body: '' }).where('tenant_id', '=', tenantId).where('id', 'in', ids).executeTakeFirst();
     return Number(r.numUpdatedRows);
+  },
+
+  /** Finished mails (sent, kept or erased) created before `before`, at most `limit` of them; a PENDING one is never deleted. */
+  async deleteFinishedBefore(tx: Tx, before: Date, limit: number): Promise<number> {
+    const r = await sql`
+      DELETE FROM mail_outbox WHERE (tenant_id, id) IN (
+        SELECT tenant_id, id FROM mail_outbox WHERE created_at < ${before} AND status <> 'PENDING' LIMIT ${limit} FOR UPDATE SKIP LOCKED
+      )`.execute(tx);
+    return Number(r.numAffectedRows ?? 0);
   },
 
   async recent(ex: Executor, limit: number): Promise<MailRow[]> {

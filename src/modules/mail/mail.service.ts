@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Deps } from '../../app/deps.js';
+import { sweepInBatches } from '../../db/batch-sweep.js';
 import type { Tx } from '../../db/tx.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { mailRepository as repo, type MailRow } from './mail.repository.js';
@@ -90,6 +91,19 @@ export function registerMailJobs(deps: Deps): void {
     batchSize: 100,
     concurrency: MAIL_CONCURRENCY,
   });
+}
+
+/**
+ * How long a finished mail (sent, kept or erased) is kept: long enough to answer "did the fan get
+ * it?" for a season's support questions, short enough that the outbox is not a second, ever-growing
+ * copy of fans' addresses. A mail still PENDING (SMTP refusing) is never deleted.
+ */
+export const MAIL_RETENTION_DAYS = 90;
+
+/** The retention sweep (hourly): deletes finished mails older than MAIL_RETENTION_DAYS, in batches. */
+export async function deleteOldMail(deps: Pick<Deps, 'db' | 'clock'>, batch = 1000): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - MAIL_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  return sweepInBatches(deps.db, batch, (tx, limit) => repo.deleteFinishedBefore(tx, before, limit));
 }
 
 /** The newest mails of every tenant, for the dev mailbox (never in production). */

@@ -62,9 +62,10 @@ export const leadsRepository = {
   /**
    * The WISHLIST leads a listing answers, oldest first, not yet alerted of it: same show, the option
    * and price type they name (or none), an email to write to, and a price at least what a ticket of
-   * the listing costs the buyer (or none). One read on the partial index `leads_wishlist`.
+   * the listing costs the buyer (or none), and not alerted of any listing since `quietSince`. One
+   * read on the partial index `leads_wishlist`.
    */
-  async wishlistMatches(ex: Executor, m: { tenantId: string; eventRef: string; showRef: string; ticketOptionId: string; priceTypeId: string | null; currency: string; totalMinor: number; listingId: string; limit: number }): Promise<LeadRow[]> {
+  async wishlistMatches(ex: Executor, m: { tenantId: string; eventRef: string; showRef: string; ticketOptionId: string; priceTypeId: string | null; currency: string; totalMinor: number; listingId: string; limit: number; quietSince: Date }): Promise<LeadRow[]> {
     return ex
       .selectFrom('leads as l')
       .selectAll('l')
@@ -77,7 +78,16 @@ export const leadsRepository = {
       .where((eb) => eb.or([eb('l.price_type_id', 'is', null), ...(m.priceTypeId !== null ? [eb('l.price_type_id', '=', m.priceTypeId)] : [])]))
       .where((eb) => eb.or([eb('l.price_minor', 'is', null), eb.and([eb('l.currency', '=', m.currency), eb('l.price_minor', '>=', m.totalMinor)])]))
       .where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('lead_alerts as a').select('a.lead_id').whereRef('a.tenant_id', '=', 'l.tenant_id').whereRef('a.lead_id', '=', 'l.id').where('a.listing_id', '=', m.listingId))),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('lead_alerts as a')
+              .select('a.lead_id')
+              .whereRef('a.tenant_id', '=', 'l.tenant_id')
+              .whereRef('a.lead_id', '=', 'l.id')
+              .where((a) => a.or([a('a.listing_id', '=', m.listingId), a('a.created_at', '>=', m.quietSince)])),
+          ),
+        ),
       )
       .orderBy('l.created_at')
       .orderBy('l.id')

@@ -238,7 +238,14 @@ export interface ListingOnSale {
 }
 
 /** The wishlist leads to alert of a listing (not alerted of it yet), oldest first. */
-export async function wishlistLeadsFor(ex: Executor, tenantId: string, listing: ListingOnSale): Promise<LeadRow[]> {
+/**
+ * A fan is alerted at most once an hour per show: the next listing within the hour goes to the next
+ * fans waiting instead of mailing the first ones again (200 listings of a sold-out show would
+ * otherwise send the first 50 fans 200 mails each, and the others none).
+ */
+export const WISHLIST_QUIET_MS = 60 * 60 * 1000;
+
+export async function wishlistLeadsFor(ex: Executor, tenantId: string, listing: ListingOnSale, now: Date): Promise<LeadRow[]> {
   return repo.wishlistMatches(ex, {
     tenantId,
     eventRef: listing.externalReferenceEventId,
@@ -249,6 +256,7 @@ export async function wishlistLeadsFor(ex: Executor, tenantId: string, listing: 
     totalMinor: toMinor(listing.total, listing.currency, 'total'),
     listingId: listing.listingId,
     limit: WISHLIST_ALERTS_PER_LISTING,
+    quietSince: new Date(now.getTime() - WISHLIST_QUIET_MS),
   });
 }
 
