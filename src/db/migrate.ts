@@ -22,6 +22,7 @@ import * as m0020 from './migrations/0020-leads.js';
 import * as m0021 from './migrations/0021-mail-outbox.js';
 import * as m0022 from './migrations/0022-tenant-theme.js';
 import * as m0023 from './migrations/0023-payout-accounts.js';
+import * as m0024 from './migrations/0024-lead-last-alerted.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-mail-outbox': m0021,
   '0022-tenant-theme': m0022,
   '0023-payout-accounts': m0023,
+  '0024-lead-last-alerted': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

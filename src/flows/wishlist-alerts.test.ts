@@ -33,4 +33,17 @@ describe('wishlist alerts: the first fans, at most once an hour each', () => {
     const fourth = await listOk(ctx, s.key, ['Q4'], 30);
     expect(await alerted(fourth.listingId)).toEqual(leads.slice(0, 50).map((l) => l.buyer.email));
   });
+
+  it('listings created at the same moment never alert one fan twice: each takes the next fans waiting', async () => {
+    ctx.clock!.set('2027-05-02T10:00:00Z');
+    const s = await sellerTenant(ctx, 'quiet-race');
+    const bulk = Array.from({ length: 120 }, (_, i) => ({ type: 'WISHLIST', externalReferenceEventId: 'solo', buyer: { email: `race${String(i).padStart(3, '0')}@wish.example` } }));
+    expect((await call(ctx, s.key, 'POST', '/v1/marketdata/users/bulk', bulk)).status).toBe(200);
+    const ids = Array.from({ length: 6 }, (_, i) => `R${i}`);
+    await syncTickets(ctx, s.key, ids.map((id) => priced(id)));
+    await Promise.all(ids.map((id) => listOk(ctx, s.key, [id], 30)));
+    const mails = await ctx.deps.db.selectFrom('mail_outbox').select('to_address').where('tenant_id', '=', s.tenantId).execute();
+    expect(mails).toHaveLength(120); // 6 listings × up to 50, and each of the 120 fans once
+    expect(new Set(mails.map((m) => m.to_address)).size).toBe(120);
+  });
 });

@@ -85,20 +85,27 @@ export const leadsRepository = {
               .select('a.lead_id')
               .whereRef('a.tenant_id', '=', 'l.tenant_id')
               .whereRef('a.lead_id', '=', 'l.id')
-              .where((a) => a.or([a('a.listing_id', '=', m.listingId), a('a.created_at', '>=', m.quietSince)])),
+              .where('a.listing_id', '=', m.listingId),
           ),
         ),
       )
+      // Checked on the row itself: FOR UPDATE re-reads a row another listing just alerted, and SKIP
+      // LOCKED leaves the fans another listing is alerting right now to it (the next ones come here).
+      .where((eb) => eb.or([eb('l.last_alerted_at', 'is', null), eb('l.last_alerted_at', '<', m.quietSince)]))
       .orderBy('l.created_at')
       .orderBy('l.id')
       .limit(m.limit)
+      .forUpdate()
+      .skipLocked()
       .execute();
   },
 
   /** Records that a lead was alerted of a listing; false when it already was (a concurrent alert won). */
   async recordAlert(tx: Tx, row: { tenant_id: string; lead_id: string; listing_id: string; mail_id: string; created_at: Date }): Promise<boolean> {
     const inserted = await tx.insertInto('lead_alerts').values(row).onConflict((oc) => oc.doNothing()).returning('lead_id').executeTakeFirst();
-    return inserted !== undefined;
+    if (inserted === undefined) return false;
+    await tx.updateTable('leads').set({ last_alerted_at: row.created_at }).where('tenant_id', '=', row.tenant_id).where('id', '=', row.lead_id).execute();
+    return true;
   },
 
   /** The mails a lead was sent (its wishlist alerts). */

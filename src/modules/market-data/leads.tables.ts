@@ -30,6 +30,8 @@ export interface LeadsTable {
   history: Json<{ type: LeadType; from: LeadType | null; at: string }[]>;
   created_at: Date;
   updated_at: Date;
+  /** The last wishlist alert it was sent (a fan is alerted at most once an hour per show). */
+  last_alerted_at: Date | null;
 }
 
 /** A wishlist lead alerted of a listing (migration 0021): once per lead and listing. */
