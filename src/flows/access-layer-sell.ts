@@ -9,12 +9,11 @@ import {
   type SellFacts,
   type SellReason,
   type SellStatus,
-  type SellWindow,
   type TicketCtaType,
 } from '../modules/access-layer/index.js';
 import type { Actor } from '../modules/audit/index.js';
 import { issueOneTimeTokensInTx } from '../modules/auth-tokens/index.js';
-import { getEventsByIds, mostSpecificRule, type EventRecord, type ShowRecord } from '../modules/events/index.js';
+import { getEventsByIds, mostSpecificRule } from '../modules/events/index.js';
 import { resaleWindow, sellerListingsOfTickets, type SellerListing } from '../modules/listings/index.js';
 import {
   hostedPageUrl,
@@ -29,7 +28,7 @@ import {
 } from '../modules/marketplace-urls/index.js';
 import { sellersWithPayoutAccount } from '../modules/payouts/index.js';
 import { getMarketSettings } from '../modules/tenants/index.js';
-import { findTicketsForSeller, transferWindowOpen, type ResaleTicket } from '../modules/tickets/index.js';
+import { findTicketsForSeller, transferWindowOpen } from '../modules/tickets/index.js';
 
 /**
  * Sell mode of the Smart Access Layer (SPEC §6): a fan's tickets, or orders, with what the fan can
@@ -84,15 +83,6 @@ interface Evaluated {
   relation: 'owner' | 'seller' | 'none';
 }
 
-function windowOf(event: EventRecord, show: ShowRecord, t: ResaleTicket, now: Date): SellWindow {
-  const rule = mostSpecificRule(event.rules, { showId: show.showId, ticketOptionId: t.ticketOptionId, priceTypeId: t.priceTypeId }, 'RESALE');
-  const w = resaleWindow(rule?.ruleType === 'RESALE' ? rule.settings : undefined, show.startsAt, now);
-  if (w.open) return { open: true, availableUntil: w.availableUntil };
-  if (w.reason === 'WINDOW_NOT_OPEN') return { open: false, reason: w.reason, availableFrom: w.availableFrom };
-  if (w.reason === 'WINDOW_CLOSED') return { open: false, reason: w.reason, closedAt: w.closedAt };
-  return { open: false, reason: w.reason };
-}
-
 export async function sellMode(deps: SellDeps, actor: Actor, input: SellRequest): Promise<{ tickets: SellTicketAnswer[] } | { orders: SellOrderAnswer[] }> {
   const now = deps.clock.now();
   const user = input.user.trim().toLowerCase();
@@ -121,15 +111,18 @@ export async function sellMode(deps: SellDeps, actor: Actor, input: SellRequest)
     if (!t || !event || !show || t.buyerEmail !== user) {
       facts = sold && t ? { kind: 'sold-by-fan', hasPayoutAccount: withAccount.has(user) } : { kind: 'not-owner' };
     } else {
-      const resale = mostSpecificRule(event.rules, { showId: show.showId, ticketOptionId: t.ticketOptionId, priceTypeId: t.priceTypeId }, 'RESALE');
-      const cap = resale?.ruleType === 'RESALE' ? resale.settings.maxListedTicketsPerSeller : undefined;
-      const transfer = mostSpecificRule(event.rules, { showId: show.showId, ticketOptionId: t.ticketOptionId, priceTypeId: t.priceTypeId }, 'TRANSFER');
+      const scope = { showId: show.showId, ticketOptionId: t.ticketOptionId, priceTypeId: t.priceTypeId };
+      const resale = mostSpecificRule(event.rules, scope, 'RESALE');
+      const resaleSettings = resale?.ruleType === 'RESALE' ? resale.settings : undefined;
+      const cap = resaleSettings?.maxListedTicketsPerSeller;
+      const transfer = mostSpecificRule(event.rules, scope, 'TRANSFER');
       facts = {
         kind: 'owner',
         ticket: t.status,
         eventCancelled: event.status === 'CANCELLED' || show.status === 'CANCELLED',
         hasOpenListing: open !== undefined,
-        window: windowOf(event, show, t, now),
+        // The listings module's window is the table's (its refusals carry a message the table ignores).
+        window: resaleWindow(resaleSettings, show.startsAt, now),
         listingLimitReached: cap !== undefined && (listings.listedPerShow.get(show.id) ?? 0) >= cap,
         transferOpen: transferWindowOpen(transfer?.ruleType === 'TRANSFER' ? transfer.settings : undefined, show.startsAt, now),
       };
