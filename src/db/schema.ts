@@ -1,5 +1,6 @@
 import type { AuditLogTable } from '../modules/audit/audit.tables.js';
 import type { OneTimeTokensTable } from '../modules/auth-tokens/auth-tokens.tables.js';
+import type { FanEmailCodesTable, FanSessionsTable } from '../modules/fan-sessions/fan-sessions.tables.js';
 import type {
   EventRulesTable,
   EventsTable,
@@ -46,6 +47,8 @@ export interface DB {
   ingestion_jobs: IngestionJobsTable;
   rate_limit_windows: RateLimitWindowsTable;
   one_time_tokens: OneTimeTokensTable;
+  fan_sessions: FanSessionsTable;
+  fan_email_codes: FanEmailCodesTable;
   listings: ListingsTable;
   listing_tickets: ListingTicketsTable;
   buy_intentions: BuyIntentionsTable;

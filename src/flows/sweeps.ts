@@ -1,5 +1,6 @@
 import type { Deps } from '../app/deps.js';
 import { sweepExpiredTokens } from '../modules/auth-tokens/index.js';
+import { deleteExpiredEmailCodes, deleteExpiredSessions } from '../modules/fan-sessions/index.js';
 import { deleteExpiredKeys } from '../modules/idempotency/index.js';
 import { releaseExpiredHolds } from '../modules/listings/index.js';
 import { deleteOldMail } from '../modules/mail/index.js';
@@ -59,13 +60,16 @@ export const MINUTE_SWEEPS: readonly Sweep[] = [PAYMENTS_RECONCILE, BUY_INTENTIO
 /**
  * Every hour: housekeeping that only keeps tables small. An expired idempotency key is taken over by
  * the next request with it, an expired one-time token is refused, a past rate-limit window counts
- * for nothing, whether or not these have run.
+ * for nothing, an expired or ended fan session and an expired sign-in code are refused, whether or
+ * not these have run.
  */
 export const HOURLY_SWEEPS: readonly Sweep[] = [
   { name: 'idempotency-keys.delete-expired', run: deleteExpiredKeys },
   { name: 'rate-limit-windows.delete-old', run: deleteOldWindows },
   { name: 'one-time-tokens.delete-expired', run: sweepExpiredTokens },
   { name: 'mail.delete-old', run: deleteOldMail },
+  { name: 'fan-sessions.delete-expired', run: deleteExpiredSessions },
+  { name: 'fan-email-codes.delete-expired', run: deleteExpiredEmailCodes },
 ];
 
 export interface SweepRun {

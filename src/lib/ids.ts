@@ -65,4 +65,6 @@ export const ID_PREFIX = {
   piStrategy: 'pis',
   lead: 'ld',
   mail: 'ml',
+  fanSession: 'fss',
+  fanEmailCode: 'fec',
 } as const;

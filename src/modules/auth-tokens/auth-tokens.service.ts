@@ -98,13 +98,21 @@ export async function issueOneTimeToken(deps: Pick<Deps, 'db' | 'clock'>, actor:
 export async function consumeOneTimeToken(deps: Pick<Deps, 'db' | 'clock'>, token: string): Promise<ConsumedToken | null> {
   // A well-formed token is 43 base64url characters; anything else cannot match, so skip the database.
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  return withTx(deps.db, (tx) => consumeOneTimeTokenInTx(tx, deps, token));
+}
+
+/**
+ * `consumeOneTimeToken` inside the caller's transaction (the fan sign-in flow consumes the token and
+ * starts the session together: a session that fails to start leaves the token unused). The row lock
+ * taken here is held until the caller commits, so single use still holds.
+ */
+export async function consumeOneTimeTokenInTx(tx: Executor, deps: Pick<Deps, 'clock'>, token: string): Promise<ConsumedToken | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const now = deps.clock.now();
-  return withTx(deps.db, async (tx) => {
-    const row = await repo.consume(tx, sha256Hex(token), now);
-    if (!row) return null;
-    await recordAudit(tx, { tenantId: row.tenant_id, label: 'web:one-time-token' }, { action: 'one_time_token.used', entityType: 'one_time_token', entityId: row.id }, now);
-    return { tenantId: row.tenant_id, user: row.user_email, method: row.method };
-  });
+  const row = await repo.consume(tx, sha256Hex(token), now);
+  if (!row) return null;
+  await recordAudit(tx, { tenantId: row.tenant_id, label: 'web:one-time-token' }, { action: 'one_time_token.used', entityType: 'one_time_token', entityId: row.id }, now);
+  return { tenantId: row.tenant_id, user: row.user_email, method: row.method };
 }
 
 /** Housekeeping (an hourly sweep, flows/sweeps.ts); expiry is correct without it (consume checks `expires_at`). */

@@ -1,5 +1,6 @@
 export {
   consumeOneTimeToken,
+  consumeOneTimeTokenInTx,
   issueOneTimeToken,
   issueOneTimeTokenInTx,
   issueOneTimeTokensInTx,
