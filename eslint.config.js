@@ -33,6 +33,16 @@ export default tseslint.config(
   // app hands downward (Deps, Config) may be imported as types. Tests are exempt: they wire layers.
   ...layerRules(),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The pages' progressive-enhancement script runs in the browser, as plain ES5-compatible JS.
+  {
+    files: ['src/web/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', navigator: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly' },
+    },
+  },
 );
 
 function layerRules() {

@@ -13,6 +13,7 @@ import { errorHandlerFor, familyOfPath, frameworkError, sendErrors } from '../ap
 import { registerIdempotency } from '../api/shared/idempotency.js';
 import { limitRequestTime } from '../api/shared/request-timeout.js';
 import { pingDatabase } from '../db/kysely.js';
+import { webPages } from '../web/index.js';
 import type { Deps } from './deps.js';
 
 export type App = FastifyInstance;
@@ -128,6 +129,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(docsRoutes);
   await app.register(marketplaceApi(deps), { prefix: '/v1' });
   await app.register(purchaseIntentsApi(deps), { prefix: '/api' });
+  await app.register(webPages(deps));
 
   await app.ready();
   return app;

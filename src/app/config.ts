@@ -33,6 +33,8 @@ export interface Config {
    * their event pages, so each process answers a show from memory for this long (0: never).
    */
   accessLayerCacheMs: number;
+  /** NODE_ENV is not `production`: the outbox is readable at /dev/mail (a newcomer signs in without SMTP). */
+  devMailbox: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom,
     secretKey,
     accessLayerCacheMs,
+    devMailbox: env.NODE_ENV !== 'production',
   };
 }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Secrets at rest (a seller's account number, and whatever else must not sit readable in a database
@@ -56,6 +56,11 @@ export interface SecretBox {
   seal(plaintext: string, aad: string): string;
   /** The plaintext of a value `seal` made with this key and this `aad`; a SecretBoxError otherwise. */
   open(sealed: string, aad: string): string;
+  /**
+   * A keyed MAC (HMAC-SHA256, base64url) of `value` for `purpose`: what proves a value was handed
+   * out by this deployment (the hosted pages' CSRF tokens). Each purpose gets its own derived key.
+   */
+  mac(purpose: string, value: string): string;
 }
 
 export function keyIdOf(key: Buffer): string {
@@ -67,8 +72,20 @@ export function createSecretBox(key: Buffer): SecretBox {
   // A private copy: the caller's buffer may be reused or wiped.
   const k = Buffer.from(key);
   const keyId = keyIdOf(k);
+  const macKeys = new Map<string, Buffer>();
+  const macKey = (purpose: string): Buffer => {
+    let mk = macKeys.get(purpose);
+    if (!mk) {
+      mk = createHmac('sha256', k).update(`encore-mac:${purpose}`).digest();
+      macKeys.set(purpose, mk);
+    }
+    return mk;
+  };
   return {
     keyId,
+    mac(purpose, value) {
+      return createHmac('sha256', macKey(purpose)).update(value, 'utf8').digest('base64url');
+    },
     seal(plaintext, aad) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', k, iv, { authTagLength: TAG_BYTES });

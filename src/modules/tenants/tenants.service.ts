@@ -207,6 +207,8 @@ function forgetKey(keyId: string): void {
 
 /** What the resale marketplace needs from the tenant: hold length, default fees, return origins. */
 export interface MarketSettings {
+  /** The integrator's name, as fans know it (the hosted pages are white-labelled with it). */
+  name: string;
   holdMinutes: number;
   /** Fee settings as the FEES rule stores them (fixed parts in minor units). */
   defaultFees: { buyerFeePercent: number; buyerFeeFixedMinor: number; sellerFeePercent: number; sellerFeeFixedMinor: number };
@@ -221,6 +223,7 @@ export async function getMarketSettings(ex: Executor, tenantId: string): Promise
   const row = await repo.findTenant(ex, tenantId);
   if (!row) throw new AppError('NOT_FOUND', `tenant ${tenantId} does not exist`);
   return {
+    name: row.name,
     holdMinutes: row.resale_hold_minutes,
     defaultFees: row.default_fees as MarketSettings['defaultFees'],
     returnOrigins: row.return_origins,

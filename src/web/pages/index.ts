@@ -1,0 +1,13 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Deps } from '../../app/deps.js';
+import { signInRoutes } from '../sign-in/sign-in.routes.js';
+
+/**
+ * Every page under `/{lang}/`, one plugin per page folder (handler + view + messages). The URLs are
+ * the ones the URL builder hands out (modules/marketplace-urls).
+ */
+export function pageRoutes(deps: Deps, secure: boolean): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(signInRoutes(deps, secure));
+  };
+}

@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The pages' static files (one CSS file, one small script), served by @fastify/static under
+ * `/assets/` with a year-long immutable cache. Each URL carries the file's content hash, so a
+ * changed file is a new URL and a browser never runs a stale script against a new page.
+ */
+export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
+
+const hashes = new Map<string, string>();
+for (const name of readdirSync(ASSETS_DIR)) {
+  hashes.set(name, createHash('sha256').update(readFileSync(`${ASSETS_DIR}/${name}`)).digest('hex').slice(0, 12));
+}
+
+export function assetUrl(name: string): string {
+  const h = hashes.get(name);
+  if (h === undefined) throw new Error(`no asset ${name} in ${ASSETS_DIR}`);
+  return `/assets/${name}?v=${h}`;
+}
