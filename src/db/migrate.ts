@@ -23,6 +23,7 @@ import * as m0021 from './migrations/0021-mail-outbox.js';
 import * as m0022 from './migrations/0022-tenant-theme.js';
 import * as m0023 from './migrations/0023-payout-accounts.js';
 import * as m0024 from './migrations/0024-lead-last-alerted.js';
+import * as m0025 from './migrations/0025-purchase-intent-checkouts.js';
 import * as m0026 from './migrations/0026-fan-sessions.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-tenant-theme': m0022,
   '0023-payout-accounts': m0023,
   '0024-lead-last-alerted': m0024,
+  '0025-purchase-intent-checkouts': m0025,
   '0026-fan-sessions': m0026,
 };
 

@@ -22,6 +22,7 @@ import type { PaymentLinesTable, PaymentsTable } from '../modules/payments/payme
 import type { PurchaseIntentStrategiesTable } from '../modules/purchase-intents/strategies.tables.js';
 import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from '../modules/purchase-intents/intents.tables.js';
 import type { PurchaseIntentMailsTable, PurchaseIntentSeatsTable } from '../modules/purchase-intents/intents.ops.tables.js';
+import type { PurchaseIntentCheckoutsTable } from '../modules/purchase-intents/checkouts.tables.js';
 import type { PayoutAccountsTable, PayoutsTable } from '../modules/payouts/payouts.tables.js';
 import type { TicketShieldUnlocksTable } from '../modules/ticket-shield/ticket-shield.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
@@ -69,4 +70,5 @@ export interface DB {
   purchase_intent_lines: PurchaseIntentLinesTable;
   purchase_intent_mails: PurchaseIntentMailsTable;
   purchase_intent_seats: PurchaseIntentSeatsTable;
+  purchase_intent_checkouts: PurchaseIntentCheckoutsTable;
 }

@@ -29,6 +29,7 @@ import {
   recordDepositPaid,
   ticketsToIssue,
   cartTickets,
+  CHECKOUT_ID_PREFIX,
   type CheckoutItem,
   type IntentRow,
   type IntentView,
@@ -44,8 +45,9 @@ import { issueTicketsForIntent, validateTicketsOfIntent } from '../modules/ticke
  *    PROCESSING payment with one line per intent (full, deposit or balance).
  * 2. The engine charges the card outside any transaction.
  * 3. The engine confirms once and runs `intentSettlement` in the confirming transaction (intents
- *    locked before the payment). A decline or failure leaves every intent as it was (400 with the
- *    provider's reason). A success applies each line: a deposit is recorded in `deposit` (the intent
+ *    locked before the payment). A decline or failure leaves every intent as it was (an outcome of
+ *    `payIntents`: the immediate checkout answers it as a 400 with the provider's reason, a checkout
+ *    session's page shows it). A success applies each line: a deposit is recorded in `deposit` (the intent
  *    stays new); a full or balance payment completes the intent (transactionId, outcome.checkoutId,
  *    tickets VALID). If an intent was canceled while the charge was in flight, nothing is applied and
  *    the charge is refunded (the payments refund job, and at once for this answer): all intents of a
@@ -58,6 +60,11 @@ export interface CheckoutBody {
   items: CheckoutItem[];
   cardNumber?: string | undefined;
   salesChannelId?: string | undefined;
+  /**
+   * The checkout the payment belongs to (`payments.checkout_id`, the completed intents'
+   * `outcome.checkoutId`): a checkout session's id when paid on its page, else a new `chk_…` id.
+   */
+  checkoutId?: string | undefined;
 }
 
 export interface CheckoutResult {
@@ -89,7 +96,7 @@ async function begin(deps: CheckoutDeps, body: CheckoutBody): Promise<{ tenantId
       currency,
       lines,
       cardLast4: cardNumber.slice(-4),
-      checkoutId: newId('chk', now.getTime()),
+      checkoutId: body.checkoutId ?? newId(CHECKOUT_ID_PREFIX, now.getTime()),
       context: body.salesChannelId !== undefined ? { salesChannelId: body.salesChannelId } : {},
       actor: publicActor(tenantId),
       now,
@@ -145,20 +152,33 @@ export function intentSettlement(deps: CheckoutDeps): Settlement<Map<string, Int
   };
 }
 
+/** A payment the provider did not take (declined, or failed): an answer to show, not an error. */
+export interface DeclinedPayment {
+  outcome: 'declined';
+  payment: { _id: string; status: string; amount: number; cardLast4: string | null; code: string | null; message: string };
+  currency: string;
+}
+
+export type PayOutcome = { outcome: 'paid'; result: CheckoutResult } | DeclinedPayment;
+
 /**
- * POST …/:id/checkout and POST …/checkout: one charge for every intent given (each with its secret),
- * all applied together or none. See the file comment for the three steps.
+ * One charge for every intent given (each with its secret), all applied together or none (see the
+ * file comment for the three steps). A declined or failed card is an outcome (the intents are
+ * unchanged, the attempt is on record); refusals before the charge and a charge refunded because an
+ * intent was canceled meanwhile are AppErrors.
  */
-export async function checkoutIntents(deps: CheckoutDeps, body: CheckoutBody): Promise<CheckoutResult> {
+export async function payIntents(deps: CheckoutDeps, body: CheckoutBody): Promise<PayOutcome> {
   if (body.items.length === 0) throw new AppError('VALIDATION_ERROR', 'items must name at least one purchase intent', { field: 'items' });
   const { tenantId, payment, cardNumber } = await begin(deps, body);
   const result = await chargePayment(deps, payment, cardNumber);
   const confirmed = await confirmPayment(deps, tenantId, payment.id, result, intentSettlement(deps));
   if (confirmed.outcome === 'unpaid') {
     const p = confirmed.payment;
-    throw new AppError('PURCHASE_INTENT_PAYMENT_DECLINED', `the payment was not taken: ${p.failure_message ?? 'declined'} (${p.failure_code ?? p.status}); the purchase intent is unchanged`, {
-      details: { paymentId: p.id, code: p.failure_code, status: p.status },
-    });
+    return {
+      outcome: 'declined',
+      payment: { _id: p.id, status: p.status, amount: toMajor(p.amount_minor, p.currency), cardLast4: p.card_last4, code: p.failure_code, message: p.failure_message ?? 'declined' },
+      currency: p.currency,
+    };
   }
   if (confirmed.outcome === 'refund') {
     // The refund job was sent with the decision; giving the money back now lets this answer say so.
@@ -176,11 +196,29 @@ export async function checkoutIntents(deps: CheckoutDeps, body: CheckoutBody): P
   const kinds = new Set(confirmed.lines.map((l) => l.kind));
   const p = confirmed.payment;
   return {
-    checkoutId: p.checkout_id ?? p.id,
-    status: kinds.has('deposit') ? (kinds.size === 1 ? 'depositPaid' : 'partial') : 'complete',
-    amount: toMajor(p.amount_minor, p.currency),
-    currency: p.currency,
-    payment: { _id: p.id, status: p.status, amount: toMajor(p.amount_minor, p.currency), cardLast4: p.card_last4, balanceTransactionId: p.provider_ref },
-    purchaseIntents: views,
+    outcome: 'paid',
+    result: {
+      checkoutId: p.checkout_id ?? p.id,
+      status: kinds.has('deposit') ? (kinds.size === 1 ? 'depositPaid' : 'partial') : 'complete',
+      amount: toMajor(p.amount_minor, p.currency),
+      currency: p.currency,
+      payment: { _id: p.id, status: p.status, amount: toMajor(p.amount_minor, p.currency), cardLast4: p.card_last4, balanceTransactionId: p.provider_ref },
+      purchaseIntents: views,
+    },
   };
+}
+
+/**
+ * POST …/:id/checkout and POST …/checkout with a `cardNumber` (the immediate payment): `payIntents`,
+ * with a declined or failed card answered as a 400 that changes nothing.
+ */
+export async function checkoutIntents(deps: CheckoutDeps, body: CheckoutBody): Promise<CheckoutResult> {
+  const paid = await payIntents(deps, body);
+  if (paid.outcome === 'declined') {
+    const p = paid.payment;
+    throw new AppError('PURCHASE_INTENT_PAYMENT_DECLINED', `the payment was not taken: ${p.message} (${p.code ?? p.status}); the purchase intent is unchanged`, {
+      details: { paymentId: p._id, code: p.code, status: p.status },
+    });
+  }
+  return paid.result;
 }

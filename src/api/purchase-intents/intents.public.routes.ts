@@ -5,6 +5,7 @@ import type { Deps } from '../../app/deps.js';
 import { IntentParams, intentResourceSchema, jsonSchema, LIMITS, requestSchema } from '../../modules/purchase-intents/index.js';
 import { getPublicIntent } from '../../modules/purchase-intents/index.js';
 import { checkoutIntents } from '../../flows/purchase-intent-checkout.js';
+import { createCheckoutSession } from '../../flows/purchase-intent-checkout-session.js';
 import { cancelPublicIntent, getPublicIntentTickets } from '../../flows/purchase-intent-public.js';
 
 const TAGS = ['Purchase intents'];
@@ -17,14 +18,18 @@ const ERRORS = {
 export const PublicIntentResource = intentResourceSchema('PublicPurchaseIntentResource');
 export const PublicIntentTickets = jsonSchema('GET_Purchaseintents_GetPublicPurchaseIntentTickets_200_response');
 
-/** The card to charge: an Encore extension of the reference's checkout bodies (ADR 0011). */
+/**
+ * The card to charge at once: an Encore extension of the reference's checkout bodies (ADR 0011), for
+ * server-side tests. Without it the checkout answers a session whose `url` is the hosted page.
+ */
 const CARD_NUMBER = {
   type: 'string',
   minLength: 1,
   maxLength: 40,
   description:
-    'Encore extension, required: the card number to charge through the configured payment provider (sandbox test cards: 4242424242424242 succeeds, ' +
-    '4000000000000002 is declined, 4000000000000259 fails after a delay, 4000000000003253 succeeds after a delay). Spaces and dashes are ignored; only the last four digits are stored.',
+    'Encore extension, optional: pay at once, without the hosted page, with this card through the configured payment provider (sandbox test cards: ' +
+    '4242424242424242 succeeds, 4000000000000002 is declined, 4000000000000259 fails after a delay, 4000000000003253 succeeds after a delay). ' +
+    'Spaces and dashes are ignored; only the last four digits are stored. Without it, the answer is a checkout session.',
 };
 
 function withCard(schema: Record<string, unknown>): Record<string, unknown> {
@@ -45,9 +50,31 @@ const CancelBody = (() => {
 })();
 
 const SecretQuery = Type.Object({ secret: Type.Optional(Type.String({ maxLength: LIMITS.id, description: 'The secret of the purchase intent' })) });
+const CheckoutQuery = Type.Object({
+  lang: Type.Optional(
+    Type.String({ maxLength: 64, description: 'The hosted page’s language for a checkout session: any BCP 47 tag (`es-AR` → es, `en` → en); otherwise the seller’s default language' }),
+  ),
+});
+
+/** A checkout session (the answer without `cardNumber`): SPEC §7, the shape the reference's checkout answers. */
+const CheckoutSession = Type.Object(
+  {
+    _id: Type.String({ description: 'The checkout (`chk_…`): `outcome.checkoutId` of every intent paid on its page' }),
+    url: Type.String({ format: 'uri', description: 'The hosted purchase-intent checkout page where the fan pays (the deposit first when the strategy asks for one) or cancels; it carries the session’s secret' }),
+    purchaseIntentIds: Type.Array(Type.String(), { description: 'Its purchase intents, in the order given' }),
+    amount: Type.Number({ description: 'What is due now, in major units: the deposit when the strategy asks for one and it is unpaid, otherwise the full price or the balance' }),
+    currency: Type.String(),
+    status: Type.Union([Type.Literal('open'), Type.Literal('complete'), Type.Literal('expired'), Type.Literal('canceled')], {
+      description: '`open` when created; later `complete` (every intent paid), `expired` (an intent expired) or `canceled`',
+    }),
+    expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The earliest expiry of its intents; null when none expires' }),
+  },
+  { description: 'Without `cardNumber`: a checkout session' },
+);
 
 /** Encore's answer to a checkout (the reference documents a bare 200 without a body schema). */
-const CheckoutResult = Type.Object({
+const CheckoutResult = Type.Object(
+  {
   checkoutId: Type.String({ description: 'The checkout: `outcome.checkoutId` of every intent it completed' }),
   status: Type.Union([Type.Literal('complete'), Type.Literal('depositPaid'), Type.Literal('partial')], {
     description: 'complete: every intent is complete; depositPaid: only deposits were paid (intents stay new); partial: a mix',
@@ -62,7 +89,17 @@ const CheckoutResult = Type.Object({
     balanceTransactionId: Type.Union([Type.String(), Type.Null()], { description: 'The provider’s reference of the charge' }),
   }),
   purchaseIntents: Type.Array(PublicIntentResource as never),
-});
+  },
+  { description: 'With `cardNumber`: the payment taken at once' },
+);
+
+/** Either answer, told apart by their required fields (`_id`/`url` or `checkoutId`/`payment`). */
+const CheckoutAnswer = Type.Union([CheckoutSession, CheckoutResult]);
+const SESSION_OR_PAYMENT =
+  'Without `cardNumber` (the reference’s form) the answer is a checkout session `{_id, url, purchaseIntentIds, amount, currency, status, expiresAt}`: ' +
+  'nothing is charged, `url` is the hosted page (language: `?lang=`, else the seller’s default) where the fan pays what is due — the deposit first when ' +
+  'the strategy asks for one, the balance on a later visit — or cancels (unless the strategy forbids it). With `cardNumber` (Encore extension) the payment ' +
+  'is taken at once and the answer is `{checkoutId, status, amount, currency, payment, purchaseIntents}`.';
 
 interface SingleBody {
   secret?: string;
@@ -112,14 +149,17 @@ export function publicPurchaseIntentRoutes(deps: Deps): FastifyPluginAsyncTypebo
         tags: TAGS,
         summary: 'Create a checkout for multiple PurchaseIntents',
         description:
-          'One charge for the sum of what each intent owes (its deposit, its balance after a deposit, or its realPrice). Every intent must be payable ' +
-          '(new, approved, not expired, Online allowed) and belong to the same seller; all are applied together or none is. Requires `cardNumber` (extension).',
+          'One checkout for the sum of what each intent owes (its deposit, its balance after a deposit, or its realPrice). Every intent must be payable ' +
+          '(new, approved, not expired, Online allowed) and belong to the same seller; all are paid together or none is. ' +
+          SESSION_OR_PAYMENT,
         body: MultiCheckoutBody,
+        querystring: CheckoutQuery,
         security: [],
-        response: { 200: CheckoutResult, ...ERRORS },
+        response: { 200: CheckoutAnswer, ...ERRORS },
       },
     }, async (req) => {
       const body = req.body as MultiBody;
+      if (body.cardNumber === undefined) return createCheckoutSession(deps, { items: body.items, lang: req.query.lang });
       return checkoutIntents(deps, { items: body.items, cardNumber: body.cardNumber });
     });
 
@@ -129,18 +169,22 @@ export function publicPurchaseIntentRoutes(deps: Deps): FastifyPluginAsyncTypebo
         tags: TAGS,
         summary: 'Create PurchaseIntent’s checkout',
         description:
-          'Pays the intent through the payment provider: refused (400, with the reason) unless it is new, approved, not expired and `Online` is allowed by ' +
-          '`restrictedCompletion`. With a strategy deposit, the first checkout charges the deposit only (recorded in `deposit`, the intent stays new) and ' +
-          'the next one the rest. Completion: status complete, `transactionId`, `outcome.checkoutId`, tickets VALID. A declined card is a 400 and changes nothing. ' +
-          'Requires `cardNumber` (extension); `secret` in the body.',
+          'Checks out the intent: refused (400, with the reason) unless it is new, approved, not expired and `Online` is allowed by `restrictedCompletion`. ' +
+          'With a strategy deposit, the first payment charges the deposit only (recorded in `deposit`, the intent stays new) and the next one the rest. ' +
+          'Completion: status complete, `transactionId`, `outcome.checkoutId`, tickets VALID. With `cardNumber`, a declined card is a 400 and changes nothing. ' +
+          '`secret` in the body. ' +
+          SESSION_OR_PAYMENT,
         params: IntentParams,
         body: SingleCheckoutBody,
+        querystring: CheckoutQuery,
         security: [],
-        response: { 200: CheckoutResult, ...ERRORS },
+        response: { 200: CheckoutAnswer, ...ERRORS },
       },
     }, async (req) => {
       const body = req.body as SingleBody;
-      return checkoutIntents(deps, { items: [{ purchaseIntentId: req.params.id, secret: body.secret }], cardNumber: body.cardNumber, salesChannelId: body.salesChannelId });
+      const items = [{ purchaseIntentId: req.params.id, secret: body.secret }];
+      if (body.cardNumber === undefined) return createCheckoutSession(deps, { items, salesChannelId: body.salesChannelId, lang: req.query.lang });
+      return checkoutIntents(deps, { items, cardNumber: body.cardNumber, salesChannelId: body.salesChannelId });
     });
 
     app.post('/:id/cancel', {

@@ -6,6 +6,7 @@ export {
   listingPage,
   myTicketsPage,
   payoutDetailsPage,
+  purchaseIntentCheckoutPage,
   LOGIN_TRUST_FIELDS,
   sellOrderPage,
   sellTicketPage,

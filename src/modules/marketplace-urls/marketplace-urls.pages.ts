@@ -80,6 +80,9 @@ export const myTicketsPage = (tenantId: string, orderId?: string): HostedPage =>
 /** The checkout page of a buy intention; the secret is what lets the page read the intention. */
 export const checkoutPage = (intentionId: string, secret: string): HostedPage => ({ segments: ['checkout', intentionId], query: { secret } });
 
+/** The hosted checkout page of purchase intents (SPEC §4.1 item 9); the secret is what lets the page read the session. */
+export const purchaseIntentCheckoutPage = (checkoutId: string, secret: string): HostedPage => ({ segments: ['purchaseintents', 'checkout', checkoutId], query: { secret } });
+
 export interface PageUrlParams {
   /** Already negotiated (`negotiateLang`): `es` or `en`. */
   lang: string;

@@ -15,11 +15,15 @@ export {
   assertCustomerMayCancel,
   carriesPayment,
   completePaidIntent,
+  depositTerms,
+  nextCharge,
+  paymentRefusal,
   lockCheckoutIntents,
   lockIntentsById,
   recordDepositPaid,
   type CheckoutItem,
   type IntentPaymentKind,
+  type PaymentRefusalReason,
   type TakenCharge,
 } from './intents.payment.js';
 export { findIntentRow } from './intents.payment.js';
@@ -29,3 +33,15 @@ export { type StoredStrategy } from './strategies.model.js';
 export { createStrategy, getStrategy, listStrategies, updateStrategy, type StrategyInput } from './strategies.service.js';
 export { referenceSchema, relaxOneOf } from './reference.js';
 export { LIMITS, withLimits } from './intents.limits.js';
+export {
+  checkoutLines,
+  checkoutSessionStatus,
+  CHECKOUT_ID_PREFIX,
+  earliestExpiry,
+  findCheckoutSession,
+  insertCheckoutSession,
+  recordCheckoutSessionStatus,
+  type CheckoutLine,
+  type CheckoutSessionRow,
+  type CheckoutSessionStatus,
+} from './checkouts.service.js';

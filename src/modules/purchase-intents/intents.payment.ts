@@ -62,34 +62,75 @@ export async function lockIntentsById(tx: Tx, tenantId: string, ids: readonly st
   return rows;
 }
 
+/** Why an intent cannot be paid online now, for a page to say in its own words. */
+export type PaymentRefusalReason = 'complete' | 'canceled' | 'awaitingApproval' | 'rejected' | 'expired' | 'notOnline';
+
 /**
- * What this checkout charges for one intent, or why it is refused (SPEC §7): the intent must be new,
+ * Why the intent cannot be paid online now (SPEC §7), or undefined when it can: it must be new,
  * approved, not past `expiresAt` (clock), and `Online` must be allowed by `restrictedCompletion`
- * (empty or absent: all channels). With a strategy deposit not paid yet, only the deposit (fixed in
- * major units, or a percentage of realPrice, rounded to the minor unit); after it, the balance
- * (realPrice − deposit); otherwise realPrice. A deposit of 0 or ≥ realPrice is simply the full price.
+ * (empty or absent: all channels). The hosted checkout page shows these reasons without paying.
  */
-export async function amountDue(ex: Executor, row: IntentRow, now: Date): Promise<{ kind: IntentPaymentKind; amountMinor: number }> {
-  if (row.status !== 'new') throw notPayable(row, row.status === 'complete' ? 'it is already complete (paid)' : 'it is canceled', { status: row.status });
-  if (row.approval_status !== 'approved') {
-    const why = row.approval_status === 'awaiting' ? 'it awaits the seller’s approval' : `it was rejected${row.rejection_reason ? ` (${row.rejection_reason})` : ''}`;
-    throw notPayable(row, why, { approvalStatus: row.approval_status });
+export function paymentRefusal(row: IntentRow, now: Date): { reason: PaymentRefusalReason; error: AppError } | undefined {
+  if (row.status !== 'new') {
+    const reason = row.status === 'complete' ? 'complete' : 'canceled';
+    return { reason, error: notPayable(row, reason === 'complete' ? 'it is already complete (paid)' : 'it is canceled', { status: row.status }) };
   }
-  if (row.expires_at !== null && row.expires_at.getTime() <= now.getTime()) throw notPayable(row, `it expired at ${row.expires_at.toISOString()}`, { expiresAt: row.expires_at.toISOString() });
+  if (row.approval_status !== 'approved') {
+    const awaiting = row.approval_status === 'awaiting';
+    const why = awaiting ? 'it awaits the seller’s approval' : `it was rejected${row.rejection_reason ? ` (${row.rejection_reason})` : ''}`;
+    return { reason: awaiting ? 'awaitingApproval' : 'rejected', error: notPayable(row, why, { approvalStatus: row.approval_status }) };
+  }
+  if (row.expires_at !== null && row.expires_at.getTime() <= now.getTime()) {
+    return { reason: 'expired', error: notPayable(row, `it expired at ${row.expires_at.toISOString()}`, { expiresAt: row.expires_at.toISOString() }) };
+  }
   const channels = row.restricted_completion ?? [];
   if (channels.length > 0 && !channels.includes('Online')) {
-    throw notPayable(row, `it can only be completed through ${channels.join(', ')}, not online`, { restrictedCompletion: channels });
+    return { reason: 'notOnline', error: notPayable(row, `it can only be completed through ${channels.join(', ')}, not online`, { restrictedCompletion: channels }) };
+  }
+  return undefined;
+}
+
+/**
+ * The intent's deposit, in minor units: `requiredMinor` what it is (the one paid, once paid; else the
+ * strategy's, fixed in major units or a percentage of realPrice rounded to the minor unit), null when
+ * the intent has none (no strategy deposit, or one of 0 or ≥ realPrice, which is simply the full
+ * price); `paidMinor` what was paid, null before. The strategy is read now: a later change of its
+ * deposit does not alter a paid one.
+ */
+export async function depositTerms(ex: Executor, row: IntentRow): Promise<{ requiredMinor: number | null; paidMinor: number | null }> {
+  const paid = row.deposit as { amount: number } | null;
+  if (paid !== null) {
+    const paidMinor = toMinor(paid.amount, row.currency, 'deposit.amount');
+    return { requiredMinor: paidMinor, paidMinor };
   }
   const real = Number(row.real_price_minor);
-  const paid = row.deposit as { amount: number } | null;
-  if (paid !== null) return { kind: 'balance', amountMinor: Math.max(0, real - toMinor(paid.amount, row.currency, 'deposit.amount')) };
   const strategy = row.strategy_id !== null ? await getStrategyForTenant(ex, row.tenant_id, row.strategy_id) : undefined;
   const deposit = strategy?.deposit;
   if (deposit) {
     const depositMinor = deposit.method === 'fixed' ? toMinor(deposit.value, row.currency, 'deposit.value') : Math.round((real * deposit.value) / 100);
-    if (depositMinor > 0 && depositMinor < real) return { kind: 'deposit', amountMinor: depositMinor };
+    if (depositMinor > 0 && depositMinor < real) return { requiredMinor: depositMinor, paidMinor: null };
   }
+  return { requiredMinor: null, paidMinor: null };
+}
+
+/**
+ * What the intent's next payment charges, whatever its state: the deposit when it has one not paid
+ * yet; after it, the balance (realPrice − deposit); otherwise realPrice. `terms`: the intent's
+ * `depositTerms` when the caller read them already.
+ */
+export async function nextCharge(ex: Executor, row: IntentRow, terms?: Awaited<ReturnType<typeof depositTerms>>): Promise<{ kind: IntentPaymentKind; amountMinor: number }> {
+  const real = Number(row.real_price_minor);
+  const { requiredMinor, paidMinor } = terms ?? (await depositTerms(ex, row));
+  if (paidMinor !== null) return { kind: 'balance', amountMinor: Math.max(0, real - paidMinor) };
+  if (requiredMinor !== null) return { kind: 'deposit', amountMinor: requiredMinor };
   return { kind: 'full', amountMinor: real };
+}
+
+/** What this checkout charges for one intent (`nextCharge`), or why it is refused (`paymentRefusal`). */
+export async function amountDue(ex: Executor, row: IntentRow, now: Date): Promise<{ kind: IntentPaymentKind; amountMinor: number }> {
+  const refusal = paymentRefusal(row, now);
+  if (refusal) throw refusal.error;
+  return nextCharge(ex, row);
 }
 
 /** Whether the intent carries this payment already (completed by it, or its deposit). */
