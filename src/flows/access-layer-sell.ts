@@ -28,7 +28,7 @@ import {
 } from '../modules/marketplace-urls/index.js';
 import { sellersWithPayoutAccount } from '../modules/payouts/index.js';
 import { getMarketSettings } from '../modules/tenants/index.js';
-import { findTicketsForSeller, transferWindowOpen } from '../modules/tickets/index.js';
+import { findTicketsForSeller, transferSettingsFor, transferWindowOpen } from '../modules/tickets/index.js';
 
 /**
  * Sell mode of the Smart Access Layer (SPEC §6): a fan's tickets, or orders, with what the fan can
@@ -115,7 +115,6 @@ export async function sellMode(deps: SellDeps, actor: Actor, input: SellRequest)
       const resale = mostSpecificRule(event.rules, scope, 'RESALE');
       const resaleSettings = resale?.ruleType === 'RESALE' ? resale.settings : undefined;
       const cap = resaleSettings?.maxListedTicketsPerSeller;
-      const transfer = mostSpecificRule(event.rules, scope, 'TRANSFER');
       facts = {
         kind: 'owner',
         ticket: t.status,
@@ -124,7 +123,7 @@ export async function sellMode(deps: SellDeps, actor: Actor, input: SellRequest)
         // The listings module's window is the table's (its refusals carry a message the table ignores).
         window: resaleWindow(resaleSettings, show.startsAt, now),
         listingLimitReached: cap !== undefined && (listings.listedPerShow.get(show.id) ?? 0) >= cap,
-        transferOpen: transferWindowOpen(transfer?.ruleType === 'TRANSFER' ? transfer.settings : undefined, show.startsAt, now),
+        transferOpen: transferWindowOpen(transferSettingsFor(event.rules, scope), show.startsAt, now),
       };
     }
     const d = sellDecision(facts);

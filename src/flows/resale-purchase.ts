@@ -29,8 +29,7 @@ import {
   type Settlement,
 } from '../modules/payments/index.js';
 import { schedulePayouts } from '../modules/payouts/index.js';
-import { transferResoldTickets } from '../modules/tickets/index.js';
-import { emitWebhook } from '../modules/webhooks/index.js';
+import { changeTicketOwners } from '../modules/tickets/index.js';
 
 /**
  * The resale purchase (SPEC §4, ADR 0010), on the one payment engine (modules/payments, ADR 0014):
@@ -201,9 +200,9 @@ async function settle(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: Inten
   }
   const buyerEmail = intention.buyer_email!;
   const lateness = now.getTime() >= intention.expires_at.getTime() ? 'PAID_AFTER_HOLD_EXPIRED' : 'PAID';
-  const transfers: { ticketId: string; previousOwnerEmail: string | null; newOwnerEmail: string }[] = [];
   for (const l of claim.listings) {
-    transfers.push(...(await transferResoldTickets(tx, actor, { tenantId, ticketIds: l.ticketIds, buyerEmail, orderId, listingId: l.listingId, now })));
+    // New owner, code rotated, SOLD history, audit and the `ticket.updated` webhook (tickets module).
+    await changeTicketOwners(tx, deps, actor, { tenantId, ticketIds: l.ticketIds, newOwner: { email: buyerEmail }, reason: { type: 'RESALE', orderId, listingId: l.listingId }, now });
   }
   const orderItems = claim.listings.flatMap((l) =>
     l.ticketIds.map((ticketId) => ({ ticketId, listingId: l.listingId, sellerEmail: l.sellerEmail, priceMinor: l.priceMinor, buyerFeeMinor: l.buyerFeeMinor, sellerFeeMinor: l.sellerFeeMinor })),
@@ -219,7 +218,4 @@ async function settle(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: Inten
     now,
     items: claim.listings.map((l) => ({ listingId: l.listingId, sellerEmail: l.sellerEmail, amountMinor: (l.priceMinor - l.sellerFeeMinor) * l.quantity, currency: l.currency })),
   });
-  for (const t of transfers) {
-    await emitWebhook(tx, deps, tenantId, { family: 'ticket', action: 'updated', data: { id: t.ticketId, newOwnerEmail: t.newOwnerEmail, previousOwnerEmail: t.previousOwnerEmail, orderId } });
-  }
 }

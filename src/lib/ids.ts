@@ -57,6 +57,7 @@ export const ID_PREFIX = {
   audit: 'aud',
   oneTimeToken: 'ott',
   listing: 'lst',
+  transfer: 'trf',
   buyIntention: 'bi',
   order: 'ord',
   payment: 'pay',

@@ -105,14 +105,14 @@ function statusRefusal(t: TicketState): Outcome {
 }
 
 /**
- * Codes that were valid once: a resale rotates the ticket's code, and the seller's old code is told
- * apart here (ACCESS_CODE_SUPERSEDED) from a code that never belonged to the ticket. The caller fills
- * `supersededLocators` only after a first plan refused a scan as a mismatch, so the common path never
- * reads them.
+ * Codes that were valid once: a resale or a transfer rotates the ticket's code, and the old owner's
+ * code is told apart here (ACCESS_CODE_SUPERSEDED) from a code that never belonged to the ticket. The
+ * caller fills `supersededLocators` only after a first plan refused a scan as a mismatch, so the
+ * common path never reads them.
  */
 function locatorRefusal(t: TicketState, locator: string): Outcome {
   if (t.supersededLocators?.includes(locator)) {
-    return refuse(t.ticketId, 'ACCESS_CODE_SUPERSEDED', `the code scanned was replaced after a resale of ticket ${t.ticketId} and is no longer valid`, 'locator');
+    return refuse(t.ticketId, 'ACCESS_CODE_SUPERSEDED', `the code scanned was replaced after a resale or transfer of ticket ${t.ticketId} and is no longer valid`, 'locator');
   }
   return refuse(t.ticketId, 'ACCESS_CODE_MISMATCH', `the code scanned is not the current access code of ticket ${t.ticketId}`, 'locator');
 }

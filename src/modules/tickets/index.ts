@@ -6,7 +6,7 @@ export { importTickets, type ImportProgress, type ImportSummary } from './import
 export { deleteTicket, getTicket, updateTicket } from './tickets.service.js';
 export { TICKET_STATES } from './tickets.states.js';
 export { countLiveTicketsOfOption, findOrderTicketRefs, findTicketRef, type TicketRef } from './tickets.lookup.js';
-export { findTicketsForSeller, findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted, transferResoldTickets, type ResaleTicket } from './tickets.resale.js';
+export { findTicketsForSeller, findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted, type ResaleTicket } from './tickets.resale.js';
 export { marketExitHookCount, onTicketsLeaveMarket, type MarketExitDeps, type MarketExitHook, type MarketExitReason } from './tickets.market-hooks.js';
 export { findDueShieldCells, lockTicketWritersOfEvents, shieldTicketsInTx, unlockDueShieldedTickets } from './tickets.access.js';
 export { ticketsIssuedByIntent } from './tickets.of-intent.js';
@@ -14,4 +14,13 @@ export { invalidateTicketsOfIntent, issueTicketsForIntent, lockIssuedTicketsOfIn
 export { admitBatch, admitTicket } from './admission.service.js';
 export { AsyncTicketsBody, JobAccepted, JobParams, JobView, MAX_ASYNC_BATCH, MAX_SYNC_BATCH, SyncTicketsBody, TicketParams, TicketPatchBody, TicketResult, TicketView } from './tickets.schemas.js';
 export { firstStringIssueInBatch } from './tickets.validate.js';
-export { transferWindowOpen } from './tickets.transfer-window.js';
+export {
+  transferClosesAt,
+  transferDecision,
+  transferSettingsFor,
+  transferWindowOpen,
+  type TransferDecision,
+  type TransferFacts,
+  type TransferRefusal,
+} from './tickets.transfer-window.js';
+export { changeTicketOwners, type NewOwner, type OwnershipChange, type OwnershipChangeReason } from './tickets.ownership.js';

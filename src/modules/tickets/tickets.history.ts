@@ -19,7 +19,8 @@ export type TicketHistoryKind =
   | 'ADMITTED'
   | 'LISTED'
   | 'UNLISTED'
-  | 'SOLD';
+  | 'SOLD'
+  | 'TRANSFERRED';
 
 export interface TicketHistoryEntry {
   seq: number;

@@ -7,7 +7,8 @@ import { admit, admitMany } from './admission.fixtures.js';
 import { planAdmissions, type TicketState } from './admission.plan.js';
 import { call, createEvents, fullTicket, historyOf, ticket, ticketRow } from './tickets.fixtures.js';
 import { onTicketsLeaveMarket, type MarketExitReason } from './tickets.market-hooks.js';
-import { findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted, transferResoldTickets } from './tickets.resale.js';
+import { changeTicketOwners } from './tickets.ownership.js';
+import { findTicketsOfOrder, lockTicketsForResale, markTicketsListed, markTicketsUnlisted } from './tickets.resale.js';
 
 interface HookCall {
   tenantId: string;
@@ -40,7 +41,9 @@ describe('tickets on the resale market', () => {
   const inTx = <T>(fn: Parameters<typeof withTx<T>>[1]) => withTx(ctx.deps.db, fn);
   const list = (ids: string[], listingId = 'lst_1') => inTx((tx) => markTicketsListed(tx, actor, tenant.tenantId, ids, listingId, now));
   const sell = (ids: string[], buyerEmail = 'New.Owner@Buyers.example') =>
-    inTx((tx) => transferResoldTickets(tx, actor, { tenantId: tenant.tenantId, ticketIds: ids, buyerEmail, orderId: 'ord_1', listingId: 'lst_1', now }));
+    inTx((tx) =>
+      changeTicketOwners(tx, ctx.deps, actor, { tenantId: tenant.tenantId, ticketIds: ids, newOwner: { email: buyerEmail }, reason: { type: 'RESALE', orderId: 'ord_1', listingId: 'lst_1' }, now }),
+    );
   const callsOf = () => hookCalls.filter((c) => c.tenantId === tenant.tenantId);
   const codeOf = async (p: Promise<unknown>): Promise<string> => {
     try {

@@ -10,9 +10,10 @@ import type { TicketStatus } from './tickets.tables.js';
 
 /**
  * The tickets module's side of the resale marketplace (SPEC §3, §4): what the listings module and
- * the resale flow read of a ticket, and the three status changes the market makes (listed, unlisted,
- * sold). Every function runs in the caller's transaction; the caller locks first
- * (lockTicketsForResale), so the guards below read rows nobody else can change.
+ * the resale flow read of a ticket, and the status changes the market makes (listed, unlisted; a
+ * sale changes the owner through tickets.ownership.ts, shared with the fan-to-fan transfer). Every
+ * function runs in the caller's transaction; the caller locks first (lockTicketsForResale), so the
+ * guards below read rows nobody else can change.
  */
 
 export interface ResaleTicket {
@@ -33,10 +34,10 @@ export interface ResaleTicket {
 const ticketNotFound = (ticketId: string): AppError => new AppError('TICKET_NOT_FOUND', `ticket ${ticketId} does not exist`);
 
 // PostgreSQL text cannot hold NUL: such an id names no ticket (and would be a 22021 error).
-const storable = (id: string): boolean => !id.includes('\u0000');
+export const storable = (id: string): boolean => !id.includes('\u0000');
 
 /** Distinct, storable, sorted: the lock order every writer of several tickets follows. */
-function idsOf(ticketIds: readonly string[]): string[] {
+export function idsOf(ticketIds: readonly string[]): string[] {
   return inLockOrder(ticketIds).filter(storable);
 }
 
@@ -136,57 +137,4 @@ export async function markTicketsUnlisted(
       .sort()
       .map((ticketId) => ({ tenantId, ticketId, kind: 'UNLISTED' as const, actor, data: { listingId, reason }, at: now })),
   );
-}
-
-/**
- * The statuses a resold ticket may be in: LISTED (sold through its listing, LISTED → VALID in the
- * state machine) or VALID (its listing already ended, e.g. the buyer paid just as it expired). The
- * ticket stays VALID for its new owner, who may resell it in turn.
- */
-const RESOLD_FROM: readonly TicketStatus[] = ['LISTED', 'VALID'];
-
-/**
- * A completed resale: the ticket is VALID for its new owner, its access code is replaced (the old one
- * joins `superseded_locators`, refused at admission as ACCESS_CODE_SUPERSEDED) and it waits LOCKED,
- * without a code (`access_locator` = ''), until the integrator re-issues it by PUT. One UPDATE for
- * every ticket; `content_hash` is left alone on purpose, so an identical re-send of the original
- * ticket stays a no-op (ingestion never rewrites an existing ticket).
- */
-export async function transferResoldTickets(
-  tx: Tx,
-  actor: Actor,
-  input: { tenantId: string; ticketIds: readonly string[]; buyerEmail: string; orderId: string; listingId: string; now: Date },
-): Promise<{ ticketId: string; previousOwnerEmail: string | null; newOwnerEmail: string }[]> {
-  const { tenantId, orderId, listingId, now } = input;
-  const ids = idsOf(input.ticketIds);
-  const requested = [...new Set(input.ticketIds)].sort();
-  if (requested.length === 0) return [];
-  const newOwnerEmail = input.buyerEmail.toLowerCase();
-  // Only tickets in RESOLD_FROM are touched; the old owner comes back from the same statement.
-  const rows = await repo.transferToBuyer(tx, { tenantId, ids, from: [...RESOLD_FROM], buyerEmail: input.buyerEmail, newOwnerEmail, now });
-  if (rows.length !== requested.length) {
-    // Rolled back by the throw: report the first ticket that could not be sold.
-    const done = new Set(rows.map((r) => r.ticket_id));
-    const failed = requested.find((id) => !done.has(id))!;
-    const row = storable(failed) ? await repo.findStatus(tx, tenantId, failed) : undefined;
-    if (!row) throw ticketNotFound(failed);
-    throw new AppError('INVALID_STATE_TRANSITION', `ticket ${failed} is ${row.status} and cannot be resold`, {
-      details: { ticketId: failed, from: row.status, to: 'VALID' },
-    });
-  }
-  const result = rows
-    .map((r) => ({ ticketId: r.ticket_id, previousOwnerEmail: r.previous_owner_email, newOwnerEmail }))
-    .sort((a, b) => (a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0));
-  await recordTicketHistoryMany(
-    tx,
-    result.map((r) => ({
-      tenantId,
-      ticketId: r.ticketId,
-      kind: 'SOLD' as const,
-      actor,
-      data: { orderId, listingId, previousOwnerEmail: r.previousOwnerEmail, newOwnerEmail },
-      at: now,
-    })),
-  );
-  return result;
 }

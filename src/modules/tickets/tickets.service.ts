@@ -179,7 +179,7 @@ export async function updateTicket(deps: TicketDeps, actor: Actor, ticketId: str
     if (isTicketIssue(n)) throw toAppError(n);
     new AccessShield(deps.clock.now()).apply(n, resolved);
     if (row.superseded_locators.includes(n.accessLocator)) {
-      throw new AppError('ACCESS_CODE_SUPERSEDED', `this access code of ticket ${ticketId} was replaced after a resale and cannot be used again`, {
+      throw new AppError('ACCESS_CODE_SUPERSEDED', `this access code of ticket ${ticketId} was replaced after a resale or transfer and cannot be used again`, {
         field: 'ticketAccess.locator',
       });
     }
