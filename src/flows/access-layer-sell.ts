@@ -13,7 +13,7 @@ import {
 } from '../modules/access-layer/index.js';
 import type { Actor } from '../modules/audit/index.js';
 import { issueOneTimeTokensInTx } from '../modules/auth-tokens/index.js';
-import { getEventsByIds, mostSpecificRule } from '../modules/events/index.js';
+import { getEventsByIds, mostSpecificRule, type EventRecord, type ShowRecord } from '../modules/events/index.js';
 import { resaleWindow, sellerListingsOfTickets, type SellerListing } from '../modules/listings/index.js';
 import {
   hostedPageUrl,
@@ -28,7 +28,7 @@ import {
 } from '../modules/marketplace-urls/index.js';
 import { sellersWithPayoutAccount } from '../modules/payouts/index.js';
 import { getMarketSettings } from '../modules/tenants/index.js';
-import { findTicketsForSeller, transferSettingsFor, transferWindowOpen } from '../modules/tickets/index.js';
+import { findTicketsForSeller, transferSettingsFor, transferWindowOpen, type ResaleTicket } from '../modules/tickets/index.js';
 
 /**
  * Sell mode of the Smart Access Layer (SPEC §6): a fan's tickets, or orders, with what the fan can
@@ -72,26 +72,49 @@ export type SellRequest = { user: string; lang?: string | undefined } & ({ ticke
 type SellDeps = Pick<Deps, 'db' | 'clock' | 'config'>;
 
 /** A CTA before its URL is signed: the page it opens. */
-interface PendingCta {
+export interface PendingCta {
   type: TicketCtaType | OrderCtaType;
   page: HostedPage;
 }
 
-interface Evaluated {
+/**
+ * One ticket evaluated for one fan, before any URL is signed: sellMode signs the CTAs' URLs for the
+ * API, the hosted seller pages link them (the same statuses, reasons and actions on both).
+ */
+export interface SellEvaluation {
   answer: Omit<SellTicketAnswer, 'ctas'>;
   ctas: PendingCta[];
   relation: 'owner' | 'seller' | 'none';
+  /** The ticket, its event and show: only when the fan owns it or sold it (never for `none`). */
+  ticket?: ResaleTicket;
+  event?: EventRecord;
+  show?: ShowRecord;
 }
 
-export async function sellMode(deps: SellDeps, actor: Actor, input: SellRequest): Promise<{ tickets: SellTicketAnswer[] } | { orders: SellOrderAnswer[] }> {
-  const now = deps.clock.now();
-  const user = input.user.trim().toLowerCase();
-  const askedTickets = 'tickets' in input ? input.tickets.map((t) => t.ticketId) : [];
-  const askedOrders = 'orders' in input ? input.orders.map((o) => o.orderId) : [];
-  const tenantId = actor.tenantId;
+type Evaluated = SellEvaluation;
 
-  const [tickets, settings] = await Promise.all([findTicketsForSeller(deps.db, tenantId, askedTickets, askedOrders), getMarketSettings(deps.db, tenantId)]);
-  const lang: Lang = negotiateLang(input.lang, settings.defaultLanguage);
+export interface SellEvaluator {
+  /** The asked tickets that exist and every ticket of the asked orders, whoever holds them. */
+  tickets: ResaleTicket[];
+  /** Whether the fan has given payout details. */
+  hasPayoutAccount: boolean;
+  evaluate: (ticketId: string) => SellEvaluation;
+}
+
+/**
+ * Reads the facts of sell mode for the fan's view of these tickets and orders (a fixed number of
+ * queries, see above) and answers the evaluator: the one place that says whether a ticket can be
+ * sold, and why not.
+ */
+export async function evaluateSell(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  tenantId: string,
+  fan: string,
+  asked: { ticketIds: readonly string[]; orderIds: readonly string[] },
+): Promise<SellEvaluator> {
+  const now = deps.clock.now();
+  const user = fan.trim().toLowerCase();
+  const tickets = await findTicketsForSeller(deps.db, tenantId, asked.ticketIds, asked.orderIds);
   const showPks = [...new Set(tickets.map((t) => t.showPk))];
   const [events, listings, withAccount] = await Promise.all([
     getEventsByIds(deps.db, tenantId, [...new Set(tickets.map((t) => t.eventId))]),
@@ -147,8 +170,23 @@ export async function sellMode(deps: SellDeps, actor: Actor, input: SellRequest)
           return { type, page: payoutDetailsPage(tenantId) };
       }
     });
-    return { answer, ctas, relation: facts.kind === 'owner' ? 'owner' : facts.kind === 'sold-by-fan' ? 'seller' : 'none' };
+    const relation = facts.kind === 'owner' ? 'owner' : facts.kind === 'sold-by-fan' ? 'seller' : 'none';
+    return relation === 'none' ? { answer, ctas, relation } : { answer, ctas, relation, ticket: t!, ...(event ? { event } : {}), ...(show ? { show } : {}) };
   };
+  return { tickets, hasPayoutAccount: withAccount.has(user), evaluate };
+}
+
+export async function sellMode(deps: SellDeps, actor: Actor, input: SellRequest): Promise<{ tickets: SellTicketAnswer[] } | { orders: SellOrderAnswer[] }> {
+  const user = input.user.trim().toLowerCase();
+  const askedTickets = 'tickets' in input ? input.tickets.map((t) => t.ticketId) : [];
+  const askedOrders = 'orders' in input ? input.orders.map((o) => o.orderId) : [];
+  const tenantId = actor.tenantId;
+
+  const [{ tickets, evaluate }, settings] = await Promise.all([
+    evaluateSell(deps, tenantId, user, { ticketIds: askedTickets, orderIds: askedOrders }),
+    getMarketSettings(deps.db, tenantId),
+  ]);
+  const lang: Lang = negotiateLang(input.lang, settings.defaultLanguage);
 
   // Evaluate everything first, then sign every URL with one batch of tokens.
   const ticketResults = askedTickets.map(evaluate);

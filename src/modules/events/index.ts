@@ -14,3 +14,4 @@ export { rejectNulCharacters, wrapSingleShow } from './events.validate.js';
 export { RulesBody } from './rules.schemas.js';
 export { eventNotFound, showOfEvent } from './events.errors.js';
 export { faceValueMinor } from './events.prices.js';
+export { tenantOfShow } from './events.tenancy.js';

@@ -21,3 +21,15 @@ export { resaleWindow, type ResaleWindow } from './listings.rules.js';
 export { sellerListingsOfTickets, type SellerListing, type SellerListingsOfTickets } from './listings.seller.js';
 export { ListingView } from './listings.schemas.js';
 export { BrowseQuery, CreateListingBody, EventParams, ListedTicketView, ListingByTicketQuery, ListingParams, PatchListingBody, TicketParams } from './listings.schemas.js';
+export {
+  getSellerListing,
+  previewListingPrice,
+  resalePriceBounds,
+  tenantOfListing,
+  terminateSellerListing,
+  ticketIdsSoldBy,
+  type PriceBounds,
+  type PricePreview,
+  type PricePreviewInput,
+  type SellerListingDetails,
+} from './listings.seller-pages.js';

@@ -11,3 +11,4 @@ export {
 } from './payout-accounts.service.js';
 export { IBAN_LENGTHS, HOLDER_NAME_MAX, type PayoutAccountInput } from './payout-accounts.validate.js';
 export type { PayoutAccountKind } from './payouts.tables.js';
+export { payoutsOfListing, scheduledPayoutsOfSeller, type SellerPayout } from './payouts.seller.js';

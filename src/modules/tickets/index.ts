@@ -24,3 +24,4 @@ export {
   type TransferRefusal,
 } from './tickets.transfer-window.js';
 export { changeTicketOwners, type NewOwner, type OwnershipChange, type OwnershipChangeReason } from './tickets.ownership.js';
+export { ticketAccessOf, ticketIdsOfOwner, type TicketAccess } from './tickets.fan.js';

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../app/deps.js';
 import { signInRoutes } from '../sign-in/sign-in.routes.js';
+import { listingRoutes } from './listing/listing.routes.js';
+import { sellTicketRoutes } from './sell-ticket/sell-ticket.routes.js';
 
 /**
  * Every page under `/{lang}/`, one plugin per page folder (handler + view + messages). The URLs are
@@ -9,5 +11,7 @@ import { signInRoutes } from '../sign-in/sign-in.routes.js';
 export function pageRoutes(deps: Deps, secure: boolean): FastifyPluginAsync {
   return async (app) => {
     await app.register(signInRoutes(deps, secure));
+    await app.register(sellTicketRoutes(deps));
+    await app.register(listingRoutes(deps));
   };
 }
