@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../app/deps.js';
 import { signInRoutes } from '../sign-in/sign-in.routes.js';
 import { listingRoutes } from './listing/listing.routes.js';
+import { piCheckoutRoutes } from './pi-checkout/pi-checkout.routes.js';
 import { sellTicketRoutes } from './sell-ticket/sell-ticket.routes.js';
+import { transferRoutes } from './transfer/transfer.routes.js';
 
 /**
  * Every page under `/{lang}/`, one plugin per page folder (handler + view + messages). The URLs are
@@ -13,5 +15,7 @@ export function pageRoutes(deps: Deps, secure: boolean): FastifyPluginAsync {
     await app.register(signInRoutes(deps, secure));
     await app.register(sellTicketRoutes(deps));
     await app.register(listingRoutes(deps));
+    await app.register(piCheckoutRoutes(deps));
+    await app.register(transferRoutes(deps));
   };
 }
