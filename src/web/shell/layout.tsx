@@ -64,7 +64,7 @@ export function Layout({ ctx, title, children, og, narrow }: LayoutProps) {
           </>
         ) : null}
         <link rel="stylesheet" href={assetUrl('encore.css')} />
-        <style nonce={ctx.nonce}>{vars}</style>
+        <style nonce={ctx.styleNonce}>{vars}</style>
         <script src={assetUrl('encore.js')} defer nonce={ctx.nonce} />
       </head>
       <body>

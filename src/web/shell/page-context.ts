@@ -43,8 +43,9 @@ export type WebDeps = Deps;
 export interface PageContext {
   deps: WebDeps;
   lang: Lang;
-  /** The CSP nonce of this response's <script> and <style> elements. */
+  /** The CSP nonces of this response's <script> and <style> elements (helmet draws one for each directive). */
   nonce: string;
+  styleNonce: string;
   /** The value of every form's `_csrf` field. */
   csrf: string;
   brand: Brand | null;
@@ -58,9 +59,9 @@ export interface PageContext {
   shell: (typeof shellMessages)['en'];
 }
 
-function nonceOf(reply: FastifyReply): string {
-  const n = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce;
-  return n?.script ?? '';
+function noncesOf(reply: FastifyReply): { script: string; style: string } {
+  const n = (reply as FastifyReply & { cspNonce?: { script: string; style: string } }).cspNonce;
+  return { script: n?.script ?? '', style: n?.style ?? '' };
 }
 
 /** The query without the one-time token (already consumed by the hook) and without the CSRF field. */
@@ -118,7 +119,8 @@ export async function pageContext(deps: WebDeps, request: FastifyRequest, reply:
   return {
     deps,
     lang,
-    nonce: nonceOf(reply),
+    nonce: noncesOf(reply).script,
+    styleNonce: noncesOf(reply).style,
     csrf: csrfToken(deps.secrets, request.web.csrfSeed),
     brand,
     fan,

@@ -15,6 +15,11 @@ describe('the page shell', () => {
       expect(csp).toMatch(/script-src 'self' 'nonce-[\w+/=]+'/);
       expect(csp).toContain("frame-ancestors 'none'");
       expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+      // The theme's <style> and the script carry the nonces the CSP names (one per directive).
+      const styleNonce = /<style nonce="([^"]+)"/.exec(res.body)?.[1];
+      const scriptNonce = /<script [^>]*nonce="([^"]+)"/.exec(res.body)?.[1];
+      expect(csp).toContain(`style-src 'self' 'nonce-${styleNonce}'`);
+      expect(csp).toContain(`script-src 'self' 'nonce-${scriptNonce}'`);
     }
   });
 
