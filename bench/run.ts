@@ -14,12 +14,13 @@ import { cleanupAll, installSignalCleanup } from './lib/cleanup.js';
 import { describeMachine, machine, section, summaryTable, writeBenchmarksFile, type Benchmark, type BenchReport, type RunOptions } from './lib/report.js';
 import { memoryBench } from './memory.bench.js';
 import { onsaleRaceBench } from './onsale-race.bench.js';
+import { pagesBench } from './pages.bench.js';
 import { purchaseBench } from './purchase.bench.js';
 import { purchaseIntentsBench } from './purchase-intents.bench.js';
 import { startupBench } from './startup.bench.js';
 import { ticketsIngestBench } from './tickets-ingest.bench.js';
 
-const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench, purchaseIntentsBench, accessLayerBench];
+const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench, purchaseIntentsBench, accessLayerBench, pagesBench];
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

@@ -140,6 +140,11 @@ export async function startBareDb(dataDir: string): Promise<Server> {
   return startBaseline('bench/lib/bare-db-server.ts', { DATA_DIR: dataDir }, 'the bare + INSERT server');
 }
 
+/** The reference of the pages benchmark: bench/lib/bare-bytes-server.ts sending the file's bytes from memory at `/page`. */
+export async function startBareBytes(file: string): Promise<Server> {
+  return startBaseline('bench/lib/bare-bytes-server.ts', { BYTES_FILE: file }, 'the bare bytes server');
+}
+
 async function startBaseline(script: string, env: Record<string, string>, label: string): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
