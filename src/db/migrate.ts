@@ -25,6 +25,7 @@ import * as m0023 from './migrations/0023-payout-accounts.js';
 import * as m0024 from './migrations/0024-lead-last-alerted.js';
 import * as m0025 from './migrations/0025-purchase-intent-checkouts.js';
 import * as m0026 from './migrations/0026-fan-sessions.js';
+import * as m0027 from './migrations/0027-checkout-extension.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0024-lead-last-alerted': m0024,
   '0025-purchase-intent-checkouts': m0025,
   '0026-fan-sessions': m0026,
+  '0027-checkout-extension': m0027,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

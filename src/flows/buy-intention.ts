@@ -1,9 +1,10 @@
 import type { Deps } from '../app/deps.js';
 import { withTx } from '../db/tx.js';
+import { AppError } from '../lib/app-error.js';
 import { negotiateLang } from '../lib/urls.js';
 import type { Actor } from '../modules/audit/index.js';
 import { issueOneTimeTokenInTx } from '../modules/auth-tokens/index.js';
-import { refuseUnavailableListings, rememberHeld, reserveListings } from '../modules/listings/index.js';
+import { noteRefusedBuyers, refuseUnavailableListings, rememberHeld, reserveListings } from '../modules/listings/index.js';
 import { checkLoginTrust, checkoutPage, hostedPageUrl, LOGIN_TRUST_FIELDS, type LoginTrust } from '../modules/marketplace-urls/index.js';
 import { auditNewIntention, checkReservation, newIntentionId, recordBuyIntentionInTx, refuseRepeatedIds, type IntentionSource, type IntentionView } from '../modules/orders/index.js';
 import { getMarketSettings } from '../modules/tenants/index.js';
@@ -34,6 +35,20 @@ interface ReserveInput {
  */
 async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Promise<IntentionView> {
   refuseRepeatedIds(input.listingIds, input.field);
+  try {
+    return await reserveOnce(deps, actor, input);
+  } catch (err) {
+    // A buyer turned away from a held listing is someone waiting for it: the holder's checkout may
+    // then not extend its hold (ADR 0017). Stamped after the refused transaction rolled back.
+    if (err instanceof AppError && err.code === 'LISTING_UNAVAILABLE') {
+      const refused = err.details?.listingIds;
+      if (Array.isArray(refused)) await noteRefusedBuyers(deps.db, actor.tenantId, refused.filter((id): id is string => typeof id === 'string'), deps.clock.now());
+    }
+    throw err;
+  }
+}
+
+async function reserveOnce(deps: BuyingDeps, actor: Actor, input: ReserveInput): Promise<IntentionView> {
   await refuseUnavailableListings(deps.db, actor.tenantId, input.listingIds, deps.clock.now(), input.field);
   const reserved = await withTx(deps.db, async (tx) => {
     const now = deps.clock.now();

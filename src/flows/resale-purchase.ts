@@ -15,7 +15,7 @@ import {
   type IntentionRow,
   type PayResultView,
 } from '../modules/orders/index.js';
-import { showSchedule } from '../modules/events/index.js';
+import { holderPolicy, showSchedule } from '../modules/events/index.js';
 import { claimListingsForSale, listingsNoLongerFor, releaseListingsOf } from '../modules/listings/index.js';
 import {
   beginPayment,
@@ -81,7 +81,28 @@ async function buyerOf(tx: Tx, found: IntentionRow, buyerEmail: string | undefin
   return buyer;
 }
 
-async function begin(deps: PurchaseDeps, intentionId: string, secret: string, buyerEmail: string | undefined, cardLast4: string): Promise<Begun> {
+/** The holder's name as the buyer gave it (the page's two fields, or the API's two properties). */
+export interface HolderInput {
+  holderFirstName?: string | undefined;
+  holderLastName?: string | undefined;
+}
+
+/**
+ * The named holder of this attempt (SPEC §4.1 item 2): both names are required when the event's
+ * policy is MANDATORY; given ones are kept whatever the policy. Checked before anything is charged.
+ */
+async function holderOf(tx: Tx, found: IntentionRow, given: HolderInput): Promise<string | null> {
+  const first = given.holderFirstName?.trim() ?? '';
+  const last = given.holderLastName?.trim() ?? '';
+  if ((await holderPolicy(tx, found.tenant_id, found.event_id)) === 'MANDATORY') {
+    if (first === '') throw new AppError('VALIDATION_ERROR', `holderFirstName is required: this event's tickets carry their holder's name`, { field: 'holderFirstName' });
+    if (last === '') throw new AppError('VALIDATION_ERROR', `holderLastName is required: this event's tickets carry their holder's name`, { field: 'holderLastName' });
+  }
+  const name = `${first} ${last}`.trim();
+  return name === '' ? null : name;
+}
+
+async function begin(deps: PurchaseDeps, intentionId: string, secret: string, buyerEmail: string | undefined, holder: HolderInput, cardLast4: string): Promise<Begun> {
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const found = await findIntentionBySecret(tx, intentionId, secret, { lock: true });
@@ -99,6 +120,7 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
         break;
     }
     const buyer = await buyerOf(tx, found, buyerEmail);
+    const holderName = await holderOf(tx, found, holder);
     if (now.getTime() >= found.expires_at.getTime()) {
       // The hold ran out: are the listings still free for this buyer? Asked before any charge.
       const items = await intentionItems(tx, found.tenant_id, found.id);
@@ -110,7 +132,10 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
       }
     }
     // An email the page gave holds for this attempt only: a failed charge clears it (the settlement).
-    await moveIntention(tx, deps, checkoutActor(found.tenant_id), found, 'PAYING', now, found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {});
+    await moveIntention(tx, deps, checkoutActor(found.tenant_id), found, 'PAYING', now, {
+      ...(found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {}),
+      holder_name: holderName,
+    });
     const payment = await beginPayment(tx, deps, {
       tenantId: found.tenant_id,
       purpose: 'RESALE_ORDER',
@@ -125,9 +150,9 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
 }
 
 /** POST /v1/checkout/:intentionId/pay: the whole purchase for the checkout page. */
-export async function payIntention(deps: PurchaseDeps, intentionId: string, body: { secret: string; cardNumber: string; buyerEmail?: string | undefined }): Promise<PayResultView> {
+export async function payIntention(deps: PurchaseDeps, intentionId: string, body: { secret: string; cardNumber: string; buyerEmail?: string | undefined } & HolderInput): Promise<PayResultView> {
   const cardNumber = normalizeCardNumber(body.cardNumber);
-  const begun = await begin(deps, intentionId, body.secret, body.buyerEmail, cardNumber.slice(-4));
+  const begun = await begin(deps, intentionId, body.secret, body.buyerEmail, body, cardNumber.slice(-4));
   if (begun.kind === 'lost') {
     const which = `listing${begun.listingIds.length > 1 ? 's' : ''} ${begun.listingIds.join(', ')}`;
     throw new AppError('LISTING_UNAVAILABLE', `the hold of buy intention ${begun.intentionId} expired and ${which} went to another buyer, changed price or was withdrawn; nothing was charged`, {
@@ -202,7 +227,7 @@ async function settle(tx: Tx, deps: PurchaseDeps, actor: Actor, intention: Inten
   const lateness = now.getTime() >= intention.expires_at.getTime() ? 'PAID_AFTER_HOLD_EXPIRED' : 'PAID';
   for (const l of claim.listings) {
     // New owner, code rotated, SOLD history, audit and the `ticket.updated` webhook (tickets module).
-    await changeTicketOwners(tx, deps, actor, { tenantId, ticketIds: l.ticketIds, newOwner: { email: buyerEmail }, reason: { type: 'RESALE', orderId, listingId: l.listingId }, now });
+    await changeTicketOwners(tx, deps, actor, { tenantId, ticketIds: l.ticketIds, newOwner: { email: buyerEmail, name: intention.holder_name ?? undefined }, reason: { type: 'RESALE', orderId, listingId: l.listingId }, now });
   }
   const orderItems = claim.listings.flatMap((l) =>
     l.ticketIds.map((ticketId) => ({ ticketId, listingId: l.listingId, sellerEmail: l.sellerEmail, priceMinor: l.priceMinor, buyerFeeMinor: l.buyerFeeMinor, sellerFeeMinor: l.sellerFeeMinor })),

@@ -148,6 +148,8 @@ export interface EventRecord {
   status: 'LIVE' | 'CANCELLED';
   cancelledAt: Date | null;
   timeZone: string | null;
+  /** Where it happens, as fans know the place (`location.venueName`, then `location.city`); null when neither was sent. */
+  venueName: string | null;
   configuration: StoredConfiguration;
   shows: ShowRecord[];
   rules: RuleRecord[];
@@ -178,6 +180,7 @@ export function toEventRecords(events: EventRow[], tree: EventTree, rules: RuleR
     status: e.status,
     cancelledAt: e.cancelled_at,
     timeZone: (e.location as LocationView).timeZone ?? null,
+    venueName: (e.location as LocationView).venueName ?? (e.location as LocationView).city ?? null,
     configuration: e.configuration as StoredConfiguration,
     shows: (g.showsByEvent.get(e.id) ?? []).map((s) => ({
       id: s.id,

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../db/tx.js';
 import type { EventsTable, PriceCombinationsTable, PriceTypesTable, ShowsTable, TicketOptionsTable } from './events.tables.js';
 
@@ -114,6 +114,17 @@ export const eventsRepository = {
         .execute(),
     ]);
     return { shows, ticketOptions, priceTypes, combinations };
+  },
+
+  /** The named-ticket policy of an event (`configuration.policy`), in one indexed read. */
+  async findEventPolicy(ex: Executor, tenantId: string, id: string): Promise<string | undefined> {
+    const row = await ex
+      .selectFrom('events')
+      .select(sql<string | null>`configuration->>'policy'`.as('policy'))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? (row.policy ?? 'NONE') : undefined;
   },
 
   async findShowById(ex: Executor, tenantId: string, showPk: string): Promise<ShowRow | undefined> {

@@ -244,3 +244,17 @@ export async function showSchedule(ex: Executor, tenantId: string, showPk: strin
   const show = await repo.findShowById(ex, tenantId, showPk);
   return show && { startsAt: show.starts_at, endsAt: show.ends_at };
 }
+
+/** Whether an event's tickets carry the holder's name: `configuration.policy` (NONE when it was not sent). */
+export type HolderPolicy = 'NONE' | 'OPTIONAL' | 'MANDATORY';
+
+/**
+ * The event's named-holder policy, by Encore event id: one indexed read, for the payment's hot path
+ * (the checkout asks for the holder's name when OPTIONAL, and refuses to pay without it when
+ * MANDATORY). Undefined for an unknown event.
+ */
+export async function holderPolicy(ex: Executor, tenantId: string, eventId: string): Promise<HolderPolicy | undefined> {
+  const policy = await repo.findEventPolicy(ex, tenantId, eventId);
+  if (policy === undefined) return undefined;
+  return policy === 'OPTIONAL' || policy === 'MANDATORY' ? policy : 'NONE';
+}

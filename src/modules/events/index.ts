@@ -1,4 +1,4 @@
-export { createEvent, findShow, showSchedule, getEvent, getEventForTenant, getEventsByIds, getEventsForTenant, listEvents, replaceEvent, type ShowRef } from './events.service.js';
+export { createEvent, findShow, holderPolicy, showSchedule, getEvent, getEventForTenant, getEventsByIds, getEventsForTenant, listEvents, replaceEvent, type HolderPolicy, type ShowRef } from './events.service.js';
 export { cancelEventInTx, type CancellationOutcome } from './cancellation.service.js';
 export { upsertRules } from './rules.service.js';
 export { mostSpecificRule, type RuleScope, type ScopeTarget } from './rules.select.js';

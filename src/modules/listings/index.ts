@@ -33,3 +33,12 @@ export {
   type PricePreviewInput,
   type SellerListingDetails,
 } from './listings.seller-pages.js';
+export {
+  BUY_PAGE_LISTINGS,
+  buyerListings,
+  buyersRefusedSince,
+  extendHoldsOf,
+  noteRefusedBuyers,
+  showListingsOnSale,
+  type BuyerListing,
+} from './listings.buyer-pages.js';

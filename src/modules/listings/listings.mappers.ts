@@ -6,7 +6,7 @@ import { totalsFor } from './listings.money.js';
 
 type Seat = ListingView['seats'][number];
 
-function seatOf(t: ListingTicketRow): Seat {
+export function seatOf(t: ListingTicketRow): Seat {
   const s = (t.seat ?? {}) as Record<string, unknown>;
   const out: Seat = { ticketId: t.ticket_id };
   for (const k of ['row', 'seat', 'section', 'door'] as const) if (typeof s[k] === 'string') out[k] = s[k];

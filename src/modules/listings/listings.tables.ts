@@ -29,6 +29,8 @@ export interface ListingsTable {
   sold_order_id: string | null;
   created_at: Date;
   updated_at: Date;
+  /** The last time a buyer was refused the listing while a live hold had it (ADR 0017; migration 0027). */
+  last_refused_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ListingTicketsTable {

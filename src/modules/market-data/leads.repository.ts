@@ -59,6 +59,21 @@ export const leadsRepository = {
       .execute();
   },
 
+  /** Whether a WISHLIST lead of the show naming one of these options (or none) was created or renewed at or after `since`. */
+  async wishlistSince(ex: Executor, tenantId: string, showPk: string, ticketOptionIds: readonly string[], since: Date): Promise<boolean> {
+    const row = await ex
+      .selectFrom('leads')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('show_pk', '=', showPk)
+      .where('type', '=', 'WISHLIST')
+      .where('updated_at', '>=', since)
+      .where((eb) => eb.or([eb('ticket_option_id', 'is', null), ...(ticketOptionIds.length > 0 ? [eb('ticket_option_id', 'in', ticketOptionIds)] : [])]))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
   /**
    * The WISHLIST leads a listing answers, oldest first, not yet alerted of it: same show, the option
    * and price type they name (or none), an email to write to, and a price at least what a ticket of

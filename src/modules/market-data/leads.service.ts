@@ -223,6 +223,15 @@ export async function wishlistDemand(ex: Executor, tenantId: string, showPks: re
   return (showPk, ticketOptionId) => count(showPk, ticketOptionId) + count(showPk, '');
 }
 
+/**
+ * Whether a fan asked for tickets of the show (a WISHLIST lead naming one of these ticket options,
+ * or the whole show) at or after `since`, created or sent again: someone is waiting for them (the
+ * checkout's hold extension, ADR 0017).
+ */
+export async function wishlistWaitingSince(ex: Executor, tenantId: string, showPk: string, ticketOptionIds: readonly string[], since: Date): Promise<boolean> {
+  return repo.wishlistSince(ex, tenantId, showPk, ticketOptionIds, since);
+}
+
 /** The most leads one listing alerts: the first in creation order, the fans who asked first. */
 export const WISHLIST_ALERTS_PER_LISTING = 50;
 

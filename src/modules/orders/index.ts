@@ -13,6 +13,7 @@ export {
 } from './orders.service.js';
 export {
   expireIntentions,
+  extendIntentionHold,
   findOrder,
   findOrderOfPayment,
   intentionItems,
@@ -30,5 +31,5 @@ export {
 } from './orders.lifecycle.js';
 export { intentionView, orderView, paymentView } from './orders.mappers.js';
 export { IntentionParams, IntentionView, OrderView, PayBody, PayResultView, SecretQuery } from './orders.schemas.js';
-export type { IntentionRow, OrderRow } from './orders.repository.js';
+export type { IntentionItemRow, IntentionRow, OrderRow } from './orders.repository.js';
 export { BuyIntentionBody, CheckoutUrlBody, CheckoutUrlQuery } from './orders.schemas.js';

@@ -1,6 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import { sweepInBatches } from '../../db/batch-sweep.js';
-import type { Tx } from '../../db/tx.js';
+import type { Executor, Tx } from '../../db/tx.js';
 import { AppError } from '../../lib/app-error.js';
 import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { recordAudit, type Actor } from '../audit/index.js';
@@ -35,7 +35,7 @@ export async function moveIntention(
   row: IntentionRow,
   to: IntentionStatus,
   now: Date,
-  extra: { order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean } = {},
+  extra: { order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean; holder_name?: string | null } = {},
 ): Promise<IntentionRow> {
   const status = await recordTransition(
     tx,
@@ -58,13 +58,34 @@ export async function moveIntention(
   return repo.setIntentionStatus(tx, row.tenant_id, row.id, { status, ...extra, updated_at: now });
 }
 
+/**
+ * The one extension of a RESERVED hold (ADR 0017): the intention expires at `expiresAt`, the time
+ * it was granted is kept (a second one is refused), with its audit row. The caller holds the
+ * intention's row lock and has moved the listings' holds in the same transaction.
+ */
+export async function extendIntentionHold(tx: Tx, actor: Actor, row: IntentionRow, expiresAt: Date, now: Date): Promise<IntentionRow> {
+  const extended = await repo.extendIntention(tx, row.tenant_id, row.id, expiresAt, now);
+  if (!extended) {
+    throw new AppError('INVALID_STATE_TRANSITION', `buy intention ${row.id} cannot be extended (${row.status}${row.extended_at ? ', already extended' : ''})`, {
+      details: { status: row.status, extendedAt: row.extended_at?.toISOString() ?? null },
+    });
+  }
+  await recordAudit(
+    tx,
+    actor,
+    { action: 'buy_intention.extended', entityType: 'buy_intention', entityId: row.id, before: { expiresAt: row.expires_at.toISOString() }, after: { expiresAt: expiresAt.toISOString() } },
+    now,
+  );
+  return extended;
+}
+
 /** Links an order to an intention that keeps its status (a cancelled one whose in-flight payment is refunded). */
 export async function linkOrderToIntention(tx: Tx, row: IntentionRow, orderId: string, now: Date): Promise<IntentionRow> {
   return repo.setIntentionStatus(tx, row.tenant_id, row.id, { status: row.status, order_id: orderId, updated_at: now });
 }
 
-export async function intentionItems(tx: Tx, tenantId: string, id: string): Promise<IntentionItemRow[]> {
-  return repo.itemsOf(tx, tenantId, id);
+export async function intentionItems(ex: Executor, tenantId: string, id: string): Promise<IntentionItemRow[]> {
+  return repo.itemsOf(ex, tenantId, id);
 }
 
 export interface NewOrder {

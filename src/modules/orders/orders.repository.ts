@@ -34,8 +34,26 @@ export const ordersRepository = {
     return ex.selectFrom('buy_intention_items').selectAll().where('tenant_id', '=', tenantId).where('intention_id', '=', intentionId).orderBy('position').execute();
   },
 
-  async setIntentionStatus(tx: Tx, tenantId: string, id: string, set: { status: IntentionStatus; order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean; updated_at: Date }): Promise<IntentionRow> {
+  async setIntentionStatus(
+    tx: Tx,
+    tenantId: string,
+    id: string,
+    set: { status: IntentionStatus; order_id?: string; buyer_email?: string | null; buyer_from_checkout?: boolean; holder_name?: string | null; updated_at: Date },
+  ): Promise<IntentionRow> {
     return tx.updateTable('buy_intentions').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** The hold's one extension: the new expiry, and when it was granted (only while not extended yet). */
+  async extendIntention(tx: Tx, tenantId: string, id: string, expiresAt: Date, now: Date): Promise<IntentionRow | undefined> {
+    return tx
+      .updateTable('buy_intentions')
+      .set({ expires_at: expiresAt, extended_at: now, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('status', '=', 'RESERVED')
+      .where('extended_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
   },
 
   /** RESERVED intentions past their time, any tenant; SKIP LOCKED: a paying buyer's row is never waited on. */

@@ -31,6 +31,8 @@ export const PayBody = Type.Object(
     secret: Type.String({ minLength: 1, maxLength: 200, description: 'the `secret` query parameter of the intention’s paymentUrl' }),
     cardNumber: Type.String({ minLength: 1, maxLength: 40, description: 'sandbox test cards: 4242424242424242 succeeds, 4000000000000002 is declined, 4000000000000259 fails after a delay, 4000000000003253 succeeds after a delay' }),
     buyerEmail: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'required when the intention has no buyer yet (a checkout URL without login trust); it holds for this attempt only (a declined card clears it). When the integrator named the buyer, leave it out or send the same address (another one is 400).' })),
+    holderFirstName: Type.Optional(Type.String({ maxLength: 100, description: 'the named holder’s first name; required (with holderLastName) when the event’s `configuration.policy` is MANDATORY. The tickets then carry the holder’s name' })),
+    holderLastName: Type.Optional(Type.String({ maxLength: 100, description: 'the named holder’s last name; required when the event’s `configuration.policy` is MANDATORY' })),
   },
   { additionalProperties: false },
 );

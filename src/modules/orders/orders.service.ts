@@ -96,6 +96,8 @@ export async function recordBuyIntentionInTx(
     order_id: null,
     created_at: now,
     updated_at: now,
+    extended_at: null,
+    holder_name: null,
   };
   const items: IntentionItemRow[] = listings.map((l, position) => ({
     tenant_id: actor.tenantId,

@@ -1,3 +1,8 @@
+import type { ColumnType } from 'kysely';
+
+/** A nullable column the inserts may leave out (added after the table: migration 0027). */
+type Later<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
 export type IntentionStatus = 'RESERVED' | 'PAYING' | 'COMPLETED' | 'EXPIRED' | 'CANCELLED' | 'REFUNDED';
 export type OrderStatus = 'COMPLETED' | 'REFUND_PENDING' | 'REFUNDED';
 
@@ -21,6 +26,10 @@ export interface BuyIntentionsTable {
   order_id: string | null;
   created_at: Date;
   updated_at: Date;
+  /** When the one extension of the hold was granted (ADR 0017); null: not extended. */
+  extended_at: Later<Date>;
+  /** The named holder given for the current payment attempt (events whose policy names tickets). */
+  holder_name: Later<string>;
 }
 
 export interface BuyIntentionItemsTable {

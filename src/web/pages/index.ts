@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../app/deps.js';
 import { signInRoutes } from '../sign-in/sign-in.routes.js';
+import { buyPageRoutes } from './buy/buy.routes.js';
+import { checkoutPageRoutes } from './checkout/checkout.routes.js';
 import { listingRoutes } from './listing/listing.routes.js';
 import { piCheckoutRoutes } from './pi-checkout/pi-checkout.routes.js';
 import { sellTicketRoutes } from './sell-ticket/sell-ticket.routes.js';
@@ -13,6 +15,8 @@ import { transferRoutes } from './transfer/transfer.routes.js';
 export function pageRoutes(deps: Deps, secure: boolean): FastifyPluginAsync {
   return async (app) => {
     await app.register(signInRoutes(deps, secure));
+    await app.register(buyPageRoutes(deps));
+    await app.register(checkoutPageRoutes(deps));
     await app.register(sellTicketRoutes(deps));
     await app.register(listingRoutes(deps));
     await app.register(piCheckoutRoutes(deps));
