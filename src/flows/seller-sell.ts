@@ -144,3 +144,62 @@ export async function listOrderTickets(deps: SellerDeps, fan: SellerFan, orderId
     return views;
   });
 }
+
+/** The bounds a PACK of these tickets is priced within: every ticket's (the tightest of them). */
+export function packBoundsOf(items: readonly SellableTicket[]): PriceBounds {
+  const out: PriceBounds = {};
+  for (const { bounds: b } of items) {
+    if (b.minMinor !== undefined && (out.minMinor === undefined || b.minMinor > out.minMinor)) out.minMinor = b.minMinor;
+    if (b.maxMinor !== undefined && (out.maxMinor === undefined || b.maxMinor < out.maxMinor)) {
+      out.maxMinor = b.maxMinor;
+      if (b.maxBy !== undefined) out.maxBy = b.maxBy;
+      if (b.maxMarkupPercent !== undefined) out.maxMarkupPercent = b.maxMarkupPercent;
+    }
+  }
+  return out;
+}
+
+/** A preview, or the refusal the listing would meet (an AppError of the listings module). */
+export type PreviewOutcome = { ok: true; preview: PricePreview } | { ok: false; error: unknown };
+
+const outcome = async (run: () => Promise<PricePreview>): Promise<PreviewOutcome> => {
+  try {
+    return { ok: true, preview: await run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+};
+
+/**
+ * The figures of an order's listing request before it is sent (the page's "Update preview" without
+ * JavaScript): each ticket at its price, or the PACK at its price per ticket. Tickets that are not
+ * the fan's, or not of the order, are left out.
+ */
+export async function previewOrderPrices(deps: SellerDeps, fan: SellerFan, orderId: string, request: SellOrderRequest): Promise<{ items: Map<string, PreviewOutcome>; pack?: PreviewOutcome }> {
+  const mine = new Map((await findTicketsForSeller(deps.db, fan.tenantId, [], [orderId])).filter((t) => t.orderId === orderId && t.buyerEmail === fan.email).map((t) => [t.ticketId, t]));
+  const items = new Map<string, PreviewOutcome>();
+  if (request.mode === 'separate') {
+    for (const { ticketId, price } of request.items) {
+      const t = mine.get(ticketId);
+      if (!t) continue;
+      items.set(ticketId, await outcome(() => previewPrice(deps, fan.tenantId, { showPk: t.showPk, ticketOptionId: t.ticketOptionId, priceTypeId: t.priceTypeId, faceValuesMinor: [t.priceMinor], quantity: 1, price })));
+    }
+    return { items };
+  }
+  const pack = request.ticketIds.flatMap((id) => mine.get(id) ?? []);
+  const first = pack[0];
+  if (!first) return { items };
+  return {
+    items,
+    pack: await outcome(() =>
+      previewPrice(deps, fan.tenantId, {
+        showPk: first.showPk,
+        ticketOptionId: first.ticketOptionId,
+        priceTypeId: first.priceTypeId,
+        faceValuesMinor: pack.map((t) => t.priceMinor),
+        quantity: pack.length,
+        price: request.price,
+      }),
+    ),
+  };
+}

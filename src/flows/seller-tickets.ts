@@ -1,5 +1,6 @@
 import type { SellReason, SellStatus } from '../modules/access-layer/index.js';
-import { ticketIdsSoldBy } from '../modules/listings/index.js';
+import { getEventsByIds } from '../modules/events/index.js';
+import { listingPlaces, ticketIdsSoldBy } from '../modules/listings/index.js';
 import { getPayoutAccountView, savePayoutAccount, scheduledPayoutsOfSeller, type PayoutAccountInput, type PayoutAccountView, type SellerPayout } from '../modules/payouts/index.js';
 import { ticketAccessOf, ticketIdsOfOwner, type TicketAccess } from '../modules/tickets/index.js';
 import { evaluateSell, type PendingCta, type SellTicketAnswer } from './access-layer-sell.js';
@@ -77,15 +78,31 @@ export async function myTicketsView(deps: SellerDeps, fan: SellerFan, orderId?: 
   return { shows, hasPayoutAccount: sell.hasPayoutAccount, truncated };
 }
 
+/** A payout still to come, with the show it is for (its date shown in the event's time zone). */
+export interface PendingPayout extends SellerPayout {
+  eventTitle: string | null;
+  timeZone: string;
+}
+
 export interface PayoutDetailsView {
   /** Masked (holder, last four characters); undefined until the fan gives one. */
   account: PayoutAccountView | undefined;
   /** Payouts still to come, soonest first: they are released after their show, once the account exists. */
-  pending: SellerPayout[];
+  pending: PendingPayout[];
 }
 
+/** How many pending payouts the page lists. */
+const PENDING_LIMIT = 50;
+
 export async function payoutDetailsView(deps: SellerDeps, fan: SellerFan): Promise<PayoutDetailsView> {
-  const [account, pending] = await Promise.all([getPayoutAccountView(deps.db, fan.tenantId, fan.email), scheduledPayoutsOfSeller(deps.db, fan.tenantId, fan.email)]);
+  const [account, payouts] = await Promise.all([getPayoutAccountView(deps.db, fan.tenantId, fan.email), scheduledPayoutsOfSeller(deps.db, fan.tenantId, fan.email, PENDING_LIMIT)]);
+  // Two batched reads, whatever the number of payouts: where each sold listing was, then those events.
+  const places = await listingPlaces(deps.db, fan.tenantId, payouts.map((p) => p.listingId));
+  const events = new Map((await getEventsByIds(deps.db, fan.tenantId, [...new Set([...places.values()].map((p) => p.eventId))])).map((e) => [e.id, e]));
+  const pending = payouts.map((p): PendingPayout => {
+    const event = events.get(places.get(p.listingId)?.eventId ?? '');
+    return { ...p, eventTitle: event?.title ?? null, timeZone: event?.timeZone ?? 'UTC' };
+  });
   return { account, pending };
 }
 

@@ -23,6 +23,7 @@ export { ListingView } from './listings.schemas.js';
 export { BrowseQuery, CreateListingBody, EventParams, ListedTicketView, ListingByTicketQuery, ListingParams, PatchListingBody, TicketParams } from './listings.schemas.js';
 export {
   getSellerListing,
+  listingPlaces,
   previewListingPrice,
   resalePriceBounds,
   tenantOfListing,

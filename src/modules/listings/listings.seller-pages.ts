@@ -68,6 +68,12 @@ export async function ticketIdsSoldBy(ex: Executor, tenantId: string, sellerEmai
   return pages.ticketIdsSoldBy(ex, tenantId, sellerEmail.toLowerCase(), limit);
 }
 
+/** Where each of these listings is (its Encore event and show), for a seller's pages; unknown ids are left out. */
+export async function listingPlaces(ex: Executor, tenantId: string, listingIds: readonly string[]): Promise<Map<string, { eventId: string; showPk: string }>> {
+  const rows = await repo.findMany(ex, tenantId, [...new Set(listingIds)].filter(storable));
+  return new Map(rows.map((r) => [r.id, { eventId: r.event_id, showPk: r.show_pk }]));
+}
+
 export interface PricePreviewInput {
   showPk: string;
   ticketOptionId: string;

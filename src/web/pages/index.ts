@@ -4,7 +4,10 @@ import { signInRoutes } from '../sign-in/sign-in.routes.js';
 import { buyPageRoutes } from './buy/buy.routes.js';
 import { checkoutPageRoutes } from './checkout/checkout.routes.js';
 import { listingRoutes } from './listing/listing.routes.js';
+import { myTicketsRoutes } from './my-tickets/my-tickets.routes.js';
+import { payoutDetailsRoutes } from './payout-details/payout-details.routes.js';
 import { piCheckoutRoutes } from './pi-checkout/pi-checkout.routes.js';
+import { sellOrderRoutes } from './sell-order/sell-order.routes.js';
 import { sellTicketRoutes } from './sell-ticket/sell-ticket.routes.js';
 import { transferRoutes } from './transfer/transfer.routes.js';
 
@@ -19,6 +22,9 @@ export function pageRoutes(deps: Deps, secure: boolean): FastifyPluginAsync {
     await app.register(checkoutPageRoutes(deps));
     await app.register(sellTicketRoutes(deps));
     await app.register(listingRoutes(deps));
+    await app.register(sellOrderRoutes(deps));
+    await app.register(myTicketsRoutes(deps));
+    await app.register(payoutDetailsRoutes(deps));
     await app.register(piCheckoutRoutes(deps));
     await app.register(transferRoutes(deps));
   };

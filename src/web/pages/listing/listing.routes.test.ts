@@ -61,7 +61,7 @@ describe('GET /:lang/marketplace/listings/:listingId (+ /edit)', () => {
       expect(text).toContain(eur(Math.round(w.listing.amounts.payout * 100), lang));
       const share = `http://encore.test/${lang}/marketplace/shows/${w.showPk}?ticketId=T1`;
       expect(res.body).toContain(`data-copy="${share}"`);
-      expect(fieldValue(res.body, 'price')).toBe('32.00');
+      expect(fieldValue(res.body, 'price')).toBe(lang === 'es' ? '32,00' : '32.00');
       expect(res.body).toContain(`action="/${lang}/marketplace/listings/${w.listingId}/price"`);
       expect(res.body).toContain(`data-preview="/${lang}/marketplace/listings/${w.listingId}/preview"`);
       expect(res.body).toMatch(new RegExp(`action="/${lang}/marketplace/listings/${w.listingId}/delist" data-confirm="[^"]+"`));

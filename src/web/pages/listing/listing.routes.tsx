@@ -59,7 +59,7 @@ export function listingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       return sendPage(
         reply,
         ctx,
-        <ListingPage ctx={ctx} view={view} mode={mode} price={priceFieldValue(l.money.priceMinor, l.currency)} figures={currentFigures(view, ctx)} done={request.query.done} />,
+        <ListingPage ctx={ctx} view={view} mode={mode} price={priceFieldValue(l.money.priceMinor, l.currency, ctx.lang)} figures={currentFigures(view, ctx)} done={request.query.done} />,
       );
     };
     app.get('/marketplace/listings/:listingId', { schema: { params: Params, querystring: Query, hide: true } }, show('details'));
@@ -95,7 +95,7 @@ export function listingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const m = messagesFor(sellerMessages, ctx.lang);
       const typed = request.body.price ?? '';
       const render = (v: ListingPageView, figures: PreviewFigures, refusal: Refusal | undefined, status: number) =>
-        sendPage(reply, ctx, <ListingPage ctx={ctx} view={v} mode={mode} price={typed} figures={figures} refusal={refusal} />, status);
+        sendPage(reply, ctx, <ListingPage ctx={ctx} view={v} mode={mode} price={typed} figures={figures} refusal={refusal} refused={status === 409} />, status);
       // Reserved by a buyer, sold or removed meanwhile: the page says why nothing can change.
       if (view.listing.view.status !== 'ACTIVE') return render(view, NO_FIGURES, undefined, 409);
       const price = parsePrice(typed);
@@ -144,7 +144,7 @@ export function listingRoutes(deps: Deps): FastifyPluginAsyncTypebox {
         return sendPage(
           reply,
           ctx,
-          <ListingPage ctx={ctx} view={view} mode={request.body.mode ?? 'details'} price={priceFieldValue(l.money.priceMinor, l.currency)} figures={currentFigures(view, ctx)} />,
+          <ListingPage ctx={ctx} view={view} mode={request.body.mode ?? 'details'} price={priceFieldValue(l.money.priceMinor, l.currency, ctx.lang)} figures={currentFigures(view, ctx)} refused />,
           ERROR_CODES.LISTING_NOT_ACTIVE,
         );
       }

@@ -22,6 +22,8 @@ export interface ListingPageProps {
   figures: PreviewFigures;
   refusal?: Refusal | undefined;
   done?: ListingDone | undefined;
+  /** A price change or delist was just refused because the listing is no longer on sale: say so. */
+  refused?: boolean;
 }
 
 const STATUS_BADGE = { ACTIVE: 'badge ok', RESERVED: 'badge warn', SOLD: 'badge ok', TERMINATED: 'badge' } as const;
@@ -32,7 +34,7 @@ const STATUS_BADGE = { ACTIVE: 'badge ok', RESERVED: 'badge warn', SOLD: 'badge 
  * and while it is on sale the price form (with the live preview) and delist. While a buyer is paying
  * (RESERVED) both say why they wait; once it has ended neither is offered.
  */
-export function ListingPage({ ctx, view, mode, price, figures, refusal, done }: ListingPageProps) {
+export function ListingPage({ ctx, view, mode, price, figures, refusal, done, refused }: ListingPageProps) {
   const m = messagesFor(sellerMessages, ctx.lang);
   const p = messagesFor(listingMessages, ctx.lang);
   const lang = ctx.lang;
@@ -83,7 +85,7 @@ export function ListingPage({ ctx, view, mode, price, figures, refusal, done }: 
       <p class="notice warn" role="status">
         {p.reservedLocked(formatDate(l.holdExpiresAt, tz, lang, 'time'))}
       </p>
-    ) : !open ? (
+    ) : !open && refused ? (
       <p class="notice" role="status">
         {p.endedLocked}
       </p>

@@ -75,7 +75,7 @@ describe('GET /:lang/marketplace/shows/:showPk/sell', () => {
       expect(text).toContain(lang === 'es' ? 'hasta un 20 % sobre el precio original' : 'up to 20% over the face value');
       // Bob's and Ana's other listing: 3 asks, from 30.
       expect(text).toContain(lang === 'es' ? `Hay 3 anuncios más de este tipo de entrada: desde ${eur(3000, lang)}` : `3 other listings of this ticket type: from ${eur(3000, lang)}`);
-      expect(fieldValue(res.body, 'price')).toBe('30.00');
+      expect(fieldValue(res.body, 'price')).toBe(lang === 'es' ? '30,00' : '30.00');
       expect(res.body).toMatch(/<td data-preview-field="buyerPays">[^<]+<\/td>/);
       const buyerPays = /data-preview-field="buyerPays">([^<]+)</.exec(res.body)![1];
       expect(buyerPays).toBe(formatMinor(Math.round(api.amounts.total * 100), 'EUR', lang));

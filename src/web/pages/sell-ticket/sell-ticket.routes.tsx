@@ -8,7 +8,7 @@ import { listingPage } from '../../../modules/marketplace-urls/index.js';
 import { messagesFor } from '../../i18n/messages.js';
 import type { PageContext } from '../../shell/page-context.js';
 import { seeOther, sendPage } from '../../shell/render.js';
-import { NO_FIGURES, parsePrice, previewFigures, priceFieldValue, refusalOf, sellerFan, type PreviewFigures, type Refusal } from '../seller/seller.forms.js';
+import { majorOf, NO_FIGURES, parsePrice, previewFigures, priceFieldValue, refusalOf, sellerFan, type PreviewFigures, type Refusal } from '../seller/seller.forms.js';
 import { ID, notFound, sendPreview, tenantPage, thisPage } from '../seller/seller.http.js';
 import { sellerMessages } from '../seller/seller.messages.js';
 import { pageHref, SignInInstead } from '../seller/seller.ui.js';
@@ -57,9 +57,9 @@ export function sellTicketRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       const suggested = view.item.suggestedMinor;
       let shown: { figures: PreviewFigures; refusal?: Refusal } = { figures: NO_FIGURES };
       const currency = view.item.ticket.currency;
-      if (view.item.status === 'SELLABLE' && suggested !== null) shown = await figuresFor(deps, ctx, view, Number(priceFieldValue(suggested, currency)));
+      if (view.item.status === 'SELLABLE' && suggested !== null) shown = await figuresFor(deps, ctx, view, majorOf(suggested, currency));
       // A suggested price the rule refuses is not the fan's mistake: the figures stay empty, no alert.
-      return sendPage(reply, ctx, <SellTicketPage ctx={ctx} view={view} price={priceFieldValue(suggested, currency)} figures={shown.figures} />);
+      return sendPage(reply, ctx, <SellTicketPage ctx={ctx} view={view} price={priceFieldValue(suggested, currency, ctx.lang)} figures={shown.figures} />);
     });
 
     app.get('/marketplace/shows/:showPk/sell/preview', { schema: { params: Params, querystring: PreviewQuery, hide: true } }, async (request, reply) => {

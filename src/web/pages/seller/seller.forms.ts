@@ -28,11 +28,17 @@ export function parsePrice(raw: string | undefined): number | undefined {
   return Number.isFinite(n) && n <= MAX_PRICE ? n : undefined;
 }
 
-/** A minor amount as the value of a price field ("42.50": what parsePrice reads back, in any language). */
-export function priceFieldValue(minor: number | null, currency: string): string {
+/** A minor amount as the value of a price field, with the language's decimal mark ("42,50" / "42.50"; parsePrice reads both). */
+export function priceFieldValue(minor: number | null, currency: string, lang: Lang): string {
   if (minor === null) return '';
   const digits = minorDigits(currency);
-  return (minor / 10 ** digits).toFixed(digits);
+  const s = (minor / 10 ** digits).toFixed(digits);
+  return lang === 'es' ? s.replace('.', ',') : s;
+}
+
+/** A minor amount in major units (the number listing and previewing take). */
+export function majorOf(minor: number, currency: string): number {
+  return minor / 10 ** minorDigits(currency);
 }
 
 /** The signed-in fan as the flows take it (the page's tenant, lower-cased email). */

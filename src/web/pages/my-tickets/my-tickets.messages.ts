@@ -1,0 +1,41 @@
+import { defineMessages } from '../../i18n/messages.js';
+
+/** The "my tickets" page (SPEC §4.1 item 6). */
+export const myTicketsMessages = defineMessages({
+  en: {
+    title: 'My tickets',
+    orderLine: (id: string) => `Tickets of order ${id}`,
+    allTickets: 'See all my tickets',
+    doneListed: 'Your tickets are on sale.',
+    emptyTitle: 'No tickets here yet',
+    empty: (brand: string) => `Tickets you buy from ${brand} or receive from someone appear here, with what you can do with each.`,
+    emptyOrder: 'You hold no tickets of this order.',
+    onSaleFor: (price: string) => `On sale for ${price} per ticket`,
+    soldFor: (price: string) => `Sold for ${price} per ticket`,
+    code: 'Your access code',
+    openTicket: 'Open your ticket',
+    codeOn: (date: string) => `Your access code will be shown here on ${date}.`,
+    codeReissue: 'Your new access code is on its way from the organiser.',
+    codeLocked: 'Your access code is not available yet.',
+    payoutMissing: 'You sold tickets: add your payout details so we can pay you after the show.',
+    truncated: (n: number) => `Showing your first ${n} tickets.`,
+  },
+  es: {
+    title: 'Mis entradas',
+    orderLine: (id: string) => `Entradas del pedido ${id}`,
+    allTickets: 'Ver todas mis entradas',
+    doneListed: 'Tus entradas ya están a la venta.',
+    emptyTitle: 'Todavía no hay entradas aquí',
+    empty: (brand: string) => `Aquí aparecerán las entradas que compres en ${brand} o que alguien te transfiera, con lo que puedes hacer con cada una.`,
+    emptyOrder: 'No tienes entradas de este pedido.',
+    onSaleFor: (price: string) => `A la venta por ${price} la entrada`,
+    soldFor: (price: string) => `Vendida por ${price} la entrada`,
+    code: 'Tu código de acceso',
+    openTicket: 'Abrir tu entrada',
+    codeOn: (date: string) => `Tu código de acceso aparecerá aquí el ${date}.`,
+    codeReissue: 'El organizador te está enviando tu nuevo código de acceso.',
+    codeLocked: 'Tu código de acceso todavía no está disponible.',
+    payoutMissing: 'Has vendido entradas: añade tus datos de cobro para que podamos pagarte después del evento.',
+    truncated: (n: number) => `Se muestran tus primeras ${n} entradas.`,
+  },
+});
