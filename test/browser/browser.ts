@@ -144,6 +144,8 @@ export class Tab {
   }
 
   private onConsole(m: ConsoleMessage): void {
+    // The browser's own favicon request (no page asked for it) is not the page's fault.
+    if (m.location().url.endsWith('/favicon.ico')) return;
     const text = m.text();
     if (text.includes('Content Security Policy')) this.cspViolations.push(text);
     else if (m.type() === 'error' && !this.isDocumentStatus(m)) this.consoleErrors.push(`${text} (${m.location().url})`);

@@ -1,158 +1,37 @@
 import { readFileSync } from 'node:fs';
-import type { Response } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  axeViolations,
-  describeWithBrowser,
-  htmlLang,
-  openPage,
-  screenshot,
-  scrollsSideways,
-  signIn,
-  useBrowser,
-  usePagesServer,
-  type PagesServer,
-  type Tab,
-  type Width,
-} from './browser.js';
-import { BUYER, SELLER, inLang, seedWorld, withoutToken, type Lang, type World } from './world.js';
+import { axeViolations, describeWithBrowser, htmlLang, openPage, screenshot, scrollsSideways, signIn, useBrowser, usePagesServer, type Tab, type Width } from './browser.js';
+import { STATES, type Env, type State, type Who } from './page-states.js';
+import { BUYER, SELLER, inLang, seedWorld, type Lang, type World } from './world.js';
 
 /**
- * The page matrix of issue 12: every page in each of its states, in es and en, at 390 px and
- * 1280 px, in headless Chromium. Each one must answer below 500 (or the status the state is about),
- * carry the right <html lang>, not scroll sideways on a phone, log no console error, break no CSP
- * rule, request nothing from another host, and have no serious or critical axe violation; a
- * full-page screenshot is written to test/browser/screenshots/ to be looked at.
+ * The page matrix of issue 12: every page in each of its states (page-states.ts), in es and en, at
+ * 390 px and 1280 px, in headless Chromium. Each one must answer below 500 (and with the status the
+ * state is about), carry the right <html lang>, not scroll sideways on a phone, log no console error,
+ * break no CSP rule, request nothing from another host, have no serious or critical axe violation,
+ * and be in its state; a full-page screenshot is written to test/browser/screenshots/ to be looked at.
  *
- * A page that is not registered yet in src/web/pages/index.ts is skipped (named in the output), so
- * the matrix grows as pages land.
+ * A page not registered yet in src/web/pages/index.ts is skipped, so the matrix grows as pages land.
+ * One browser, one tab per fan and width reused by every state; the server's clock is a manual one
+ * that the states expiring a hold move on (they run last).
  */
 
 const LANGS: Lang[] = ['es', 'en'];
 const WIDTHS: Width[] = [390, 1280];
-type Who = 'anon' | 'seller' | 'buyer';
 
 const REGISTRY = readFileSync(new URL('../../src/web/pages/index.ts', import.meta.url), 'utf8');
 /** A page folder is live once the registry imports it. */
 const live = (folder: string): boolean => REGISTRY.includes(`./${folder}/`);
 
-interface Env {
-  tab: Tab;
-  lang: Lang;
-  server: PagesServer;
-  world: World;
-}
-
-interface State {
-  /** `<page> · <state>`: also the screenshot's name. */
-  name: string;
-  /** The page folder under src/web/pages that must be registered (none: the shell's own pages). */
-  page?: string;
-  who: Who;
-  /** The page's language when it is not the URL's (the dev mailbox is English only). */
-  htmlLang?: string;
-  /** The status the state answers with (default: any status below 400). */
-  status?: number;
-  open(env: Env): Promise<Response>;
-  /** What proves the page is in this state (a heading, an alert…). */
-  check?(env: Env): Promise<void>;
-}
-
-const signInUrl = (e: Env) => `${e.server.origin}/${e.lang}/signin?tenant=${e.world.tenantId}&next=${encodeURIComponent(`/${e.lang}/marketplace/tenants/${e.world.tenantId}/tickets`)}`;
-
-async function askForCode(e: Env, email: string): Promise<Response> {
-  await e.tab.goto(signInUrl(e));
-  await e.tab.page.getByLabel(e.lang === 'es' ? 'Correo electrónico' : 'Email address').fill(email);
-  const [res] = await Promise.all([e.tab.page.waitForNavigation(), e.tab.page.getByRole('button', { name: e.lang === 'es' ? 'Enviar código' : 'Send code' }).click()]);
-  if (!res) throw new Error('no response to the sign-in form');
-  return res;
-}
-
-const heading = async (e: Env, name: RegExp) => expect(await e.tab.page.getByRole('heading', { level: 1 }).innerText()).toMatch(name);
-
-const STATES: State[] = [
-  {
-    name: 'shell · 404',
-    who: 'anon',
-    status: 404,
-    open: (e) => e.tab.goto(`${e.server.origin}/${e.lang}/no/such/page`),
-    check: (e) => heading(e, /Página no encontrada|Page not found/),
-  },
-  {
-    name: 'sign-in · email form',
-    who: 'anon',
-    open: (e) => e.tab.goto(signInUrl(e)),
-    check: async (e) => {
-      await heading(e, /Inicia sesión|Sign in/);
-      expect(await e.tab.page.getByRole('textbox').count()).toBe(1);
-    },
-  },
-  {
-    name: 'sign-in · expired link',
-    who: 'anon',
-    open: (e) => e.tab.goto(`${signInUrl(e)}&oneTimeToken=already-used-or-never-issued`),
-    check: async (e) => {
-      expect(e.tab.page.url()).not.toContain('oneTimeToken');
-      expect(await e.tab.page.getByRole('status').innerText()).toMatch(/caducado|expired/);
-    },
-  },
-  {
-    name: 'sign-in · invalid email',
-    who: 'anon',
-    status: 400,
-    open: async (e) => {
-      await e.tab.goto(signInUrl(e));
-      // The browser's own check would stop "ana@" before it is sent; the server's answer is the state.
-      await e.tab.page.evaluate(() => document.querySelector('form')?.setAttribute('novalidate', ''));
-      return askForCodeNoCheck(e, 'ana@');
-    },
-    check: async (e) => {
-      expect(await e.tab.page.getByRole('alert').innerText()).toMatch(/válido|valid/);
-    },
-  },
-  {
-    name: 'sign-in · code form',
-    who: 'anon',
-    open: (e) => askForCode(e, `code-${e.lang}-${e.tab.width}@fans.example`),
-    check: (e) => heading(e, /Introduce tu código|Enter your code/),
-  },
-  {
-    name: 'sign-in · wrong code',
-    who: 'anon',
-    status: 400,
-    open: async (e) => {
-      await askForCode(e, `wrong-${e.lang}-${e.tab.width}@fans.example`);
-      await e.tab.page.getByLabel(e.lang === 'es' ? 'Código de 6 dígitos' : '6-digit code').fill('000000');
-      const [res] = await Promise.all([e.tab.page.waitForNavigation(), e.tab.page.getByRole('button', { name: e.lang === 'es' ? 'Entrar' : 'Sign in' }).click()]);
-      return res!;
-    },
-    check: async (e) => {
-      expect(await e.tab.page.getByRole('alert').innerText()).toMatch(/no es correcto|not right/);
-    },
-  },
-  {
-    name: 'dev mailbox',
-    who: 'anon',
-    htmlLang: 'en',
-    open: (e) => e.tab.goto(`${e.server.origin}/dev/mail`),
-    check: (e) => heading(e, /Dev mailbox/),
-  },
-];
-
-/** Posts the form without waiting for validation (the state is the server's answer). */
-async function askForCodeNoCheck(e: Env, email: string): Promise<Response> {
-  await e.tab.page.getByLabel(e.lang === 'es' ? 'Correo electrónico' : 'Email address').fill(email);
-  const [res] = await Promise.all([e.tab.page.waitForNavigation(), e.tab.page.getByRole('button', { name: e.lang === 'es' ? 'Enviar código' : 'Send code' }).click()]);
-  return res!;
-}
-
 describeWithBrowser('every page, in es and en, at 390 and 1280 px', () => {
   const b = useBrowser();
-  const server = usePagesServer();
+  const server = usePagesServer({ clock: 'manual' });
   let world: World;
   const tabs = new Map<string, Tab>();
+  const memo = new Map<string, Promise<unknown>>();
 
   beforeAll(async () => {
+    server.clock!.set(new Date());
     world = await seedWorld(server);
   }, 120_000);
 
@@ -160,16 +39,25 @@ describeWithBrowser('every page, in es and en, at 390 and 1280 px', () => {
     for (const t of tabs.values()) await t.close();
   });
 
+  const host = () => new URL(server.origin).host;
+
+  async function signedIn(tab: Tab, email: string): Promise<void> {
+    await signIn(tab, server, world.apiKey, email, `${server.origin}/es/marketplace/tenants/${world.tenantId}/tickets`);
+  }
+
   /** One tab per fan and width, reused by every state (the signed-in ones are signed in once). */
-  async function tabFor(who: Who, width: Width): Promise<Tab> {
-    const key = `${who}-${width}`;
+  async function tabFor(state: State, width: Width): Promise<Tab> {
+    if (state.who === 'fresh') {
+      const tab = await openPage(b.browser, null, { width, allowHosts: [host()] });
+      if (state.signInAs !== undefined) await signedIn(tab, state.signInAs);
+      return tab;
+    }
+    const key = `${state.who}-${width}`;
     let tab = tabs.get(key);
     if (!tab) {
-      tab = await openPage(b.browser, null, { width, allowHosts: [new URL(server.origin).host] });
-      if (who !== 'anon') {
-        const email = who === 'seller' ? SELLER : BUYER;
-        await signIn(tab, server, world.apiKey, email, withoutToken(await world.myTicketsUrl('es')));
-      }
+      tab = await openPage(b.browser, null, { width, allowHosts: [host()] });
+      const who: Exclude<Who, 'fresh' | 'anon'> | null = state.who === 'anon' ? null : state.who;
+      if (who) await signedIn(tab, who === 'seller' ? SELLER : BUYER);
       tabs.set(key, tab);
     }
     return tab;
@@ -180,35 +68,53 @@ describeWithBrowser('every page, in es and en, at 390 and 1280 px', () => {
       for (const width of WIDTHS) {
         const ready = state.page === undefined || live(state.page);
         it.skipIf(!ready)(`${state.name} · ${lang} · ${width}px`, async () => {
-          const tab = await tabFor(state.who, width);
-          const env: Env = { tab, lang, server, world };
-          const res = await state.open(env);
-          const failures: string[] = [];
-          const status = res.status();
-          if (state.status !== undefined ? status !== state.status : status >= 400) failures.push(`status ${status} (expected ${state.status ?? '< 400'})`);
-          if (status >= 500) failures.push(`status ${status}: a server error`);
-          const langAttr = await htmlLang(tab.page);
-          const expectedLang = state.htmlLang ?? lang;
-          if (langAttr !== expectedLang) failures.push(`<html lang="${langAttr}">, expected "${expectedLang}"`);
-          if (width === 390 && (await scrollsSideways(tab.page))) {
-            const w = await tab.page.evaluate(() => document.documentElement.scrollWidth);
-            failures.push(`scrolls sideways at 390 px (scrollWidth ${w})`);
+          const tab = await tabFor(state, width);
+          try {
+            const env: Env = {
+              tab,
+              lang,
+              server,
+              world,
+              once: <T,>(key: string, fn: () => Promise<T>) => {
+                const k = `${state.name}/${key}`;
+                if (!memo.has(k)) memo.set(k, fn());
+                return memo.get(k) as Promise<T>;
+              },
+            };
+            const res = await state.open(env);
+            const failures: string[] = [];
+            const status = res.status();
+            if (state.status !== undefined ? status !== state.status : status >= 400) failures.push(`status ${status} (expected ${state.status ?? '< 400'})`);
+            const langAttr = await htmlLang(tab.page);
+            const expectedLang = state.htmlLang ?? lang;
+            if (langAttr !== expectedLang) failures.push(`<html lang="${langAttr}">, expected "${expectedLang}"`);
+            if (width === 390 && (await scrollsSideways(tab.page))) {
+              const w = await tab.page.evaluate(() => document.documentElement.scrollWidth);
+              failures.push(`scrolls sideways at 390 px (scrollWidth ${w})`);
+            }
+            failures.push(...tab.problems());
+            failures.push(...(await axeViolations(tab.page)).map((v) => `axe: ${v}`));
+            await screenshot(tab.page, `${state.name.replace(/ · /g, '--')}--${lang}--${width}`);
+            if (state.check) await state.check(env).catch((err: Error) => failures.push(`not in its state: ${err.message.split('\n')[0]}`));
+            expect(failures, `${state.name} (${lang}, ${width}px) at ${tab.page.url()}:\n${failures.join('\n')}`).toEqual([]);
+          } finally {
+            if (state.who === 'fresh') await tab.close();
           }
-          failures.push(...tab.problems());
-          failures.push(...(await axeViolations(tab.page)).map((v) => `axe: ${v}`));
-          await screenshot(tab.page, `${state.name.replace(/ · /g, '--')}--${lang}--${width}`);
-          expect(failures, `${state.name} (${lang}, ${width}px) at ${tab.page.url()}:\n${failures.join('\n')}`).toEqual([]);
-          if (state.check) await state.check(env);
         });
       }
     }
   }
 
-  it('the same pages in the other language are the same page (the switcher keeps the path)', async () => {
-    const tab = await tabFor('anon', 1280);
-    await tab.goto(signInUrl({ tab, lang: 'es', server, world }));
-    await tab.page.getByRole('link', { name: 'English' }).click();
-    expect(new URL(tab.page.url()).pathname).toBe('/en/signin');
-    expect(tab.page.url()).toBe(inLang(signInUrl({ tab, lang: 'es', server, world }), 'en'));
+  it('the language switcher opens the same page in the other language', async () => {
+    const tab = await openPage(b.browser, null, { width: 1280, allowHosts: [host()] });
+    try {
+      const es = `${server.origin}/es/signin?tenant=${world.tenantId}&next=%2Fes%2F`;
+      await tab.goto(es);
+      await Promise.all([tab.page.waitForNavigation(), tab.page.getByRole('link', { name: 'English' }).click()]);
+      expect(tab.page.url()).toBe(inLang(es, 'en'));
+      expect(await htmlLang(tab.page)).toBe('en');
+    } finally {
+      await tab.close();
+    }
   });
 });

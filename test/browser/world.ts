@@ -25,10 +25,25 @@ export const THEME = { background: '#fffaf3', text: '#1f1a14', accent: '#9c2f5a'
 export const EVENT = 'aurora-2027';
 export const NAMED_EVENT = 'aurora-named';
 export const TIME_ZONE = 'America/Argentina/Buenos_Aires';
-/** 21:00 in Buenos Aires is midnight UTC: the day itself differs between the two zones. */
-export const SHOWS = { n1: '2027-06-01T21:00:00-03:00', n2: '2027-06-02T21:00:00-03:00' } as const;
+/** `days` from today at `hhmm` in Buenos Aires (UTC−3 all year), as the API takes it. */
+function buenosAires(days: number, hhmm: string): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return `${d.toISOString().slice(0, 10)}T${hhmm}:00-03:00`;
+}
+/**
+ * Months ahead, so the world never ages out of its resale windows. 21:00 in Buenos Aires is midnight
+ * UTC: the day itself differs between the two zones.
+ */
+export const SHOWS = { n1: buenosAires(150, '21:00'), n2: buenosAires(151, '21:00'), named: buenosAires(154, '20:30'), later: buenosAires(200, '21:00') } as const;
+/** The later event's resale opens this day (in the future): its pages show a closed market. */
+export const LATER_OPENS_AT = `${new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10)}T15:00:00.000Z`;
+export const LATER_EVENT = 'aurora-later';
 
-/** The seller fan (an order of three tickets, one listed, one sold), the buyer fan, and two more sellers. */
+/**
+ * The seller fan Ana (an order of three tickets, one of them listed; A4 listed; A5 sold to Bruno; A6
+ * and A7 listed for the listing page's states; A8 free to give away; L1 of the later event), the
+ * buyer fan Bruno (B1), and two more sellers (Carla's singles and pack, Dora's pools).
+ */
 export const SELLER = 'ana@fans.example';
 export const BUYER = 'bruno@fans.example';
 export const CARLA = 'carla@fans.example';
@@ -51,18 +66,20 @@ export interface World {
   apiKey: string;
   mp: Client<Envelope>;
   pi: Client<Dyn>;
-  /** Encore's show ids (`shw_…`) by the integrator's show id. */
-  showPk: Record<'n1' | 'n2', string>;
-  /** Listing ids: Ana's A4, Carla's singles C1/C2 (ga), C3 (vip), her PACK C4+C5 (second show). */
-  listings: { a4: string; c1: string; c2: string; c3: string; pack: string; soldA5: string };
+  /** Encore's show ids (`shw_…`) by the integrator's show id (`w1`: the later event's, resale not open yet). */
+  showPk: Record<'n1' | 'n2' | 'w1', string>;
+  /** Listing ids: Ana's A4 and A2 (of her order), Carla's singles C1/C2 (ga), C3 (vip), her PACK C4+C5 (second show). */
+  listings: { a4: string; a2: string; a6: string; a7: string; c1: string; c2: string; c3: string; pack: string; soldA5: string };
 
-  buyingFlowUrl(o: { lang: Lang; show?: 'n1' | 'n2'; ticketOptionId?: string; as?: string }): Promise<string>;
+  buyingFlowUrl(o: { lang: Lang; show?: 'n1' | 'n2' | 'w1'; ticketOptionId?: string; as?: string }): Promise<string>;
   salePublicUrl(ticketId: string, lang: Lang): Promise<string>;
   sellTicketUrl(ticketId: string, lang: Lang, as?: string): Promise<string>;
   sellOrderUrl(orderId: string, lang: Lang, as?: string): Promise<string>;
   sellDetailsUrl(ticketId: string, lang: Lang, as?: string): Promise<string>;
   /** POST /v1/marketplace/checkout/url for the next listing of the pool (named: the policy-MANDATORY event's). */
-  checkoutUrl(o: { lang: Lang; as?: string; named?: boolean }): Promise<string>;
+  checkoutUrl(o: { lang: Lang; as?: string; named?: boolean; listingIds?: string[] }): Promise<string>;
+  /** The next unused listing of the checkout pool (Dora's singles at 33 EUR; named: the policy-MANDATORY event's). */
+  takeFromPool(named?: boolean): string;
   /** A buy intention for `buyer` on the next pool listing: its paymentUrl, id and secret. */
   buyIntention(buyer: string, listingIds?: string[]): Promise<{ paymentUrl: string; intentionId: string; secret: string }>;
   /** The Smart Access Layer's sell-mode answer for `user`'s tickets (or orders). */
@@ -73,7 +90,13 @@ export interface World {
   payoutDetailsUrl(lang: Lang, as?: string): Promise<string>;
   transferUrl(lang: Lang, as?: string): Promise<string>;
   /** A purchase intent (VIP, 90 EUR) and its hosted checkout session's URL (SPEC §7); `deposit` in EUR. */
-  purchaseIntentCheckout(o: { lang: Lang; deposit?: number; needsApproval?: boolean; cancellation?: 'cancellationAllowed' | 'notAllowed' }): Promise<{ url: string; intentId: string; secret: string }>;
+  purchaseIntentCheckout(o: {
+    lang: Lang;
+    deposit?: number;
+    /** The organiser's decision after the page was handed out (a session is only created for a payable intent). */
+    approval?: 'awaiting' | 'rejected';
+    cancellation?: 'cancellationAllowed' | 'notAllowed';
+  }): Promise<{ url: string; intentId: string; secret: string }>;
   /** A fresh ticket of the first show for `buyer` (its id), when a test needs one of its own. */
   newTicket(buyer: string, o?: { ticketOptionId?: string; orderId?: string }): Promise<string>;
 }
@@ -140,7 +163,7 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
     }),
     'POST /v1/events',
   ).data as { shows: { id: string; showId: string }[] };
-  const showPk = Object.fromEntries(event.shows.map((s) => [s.showId, s.id])) as Record<'n1' | 'n2', string>;
+  const showPk = Object.fromEntries(event.shows.map((s) => [s.showId, s.id])) as Record<'n1' | 'n2' | 'w1', string>;
   ok(
     await mp.post('/v1/events', {
       externalReferenceId: NAMED_EVENT,
@@ -148,10 +171,23 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
       description: 'Entradas nominativas.',
       location,
       configuration: { policy: 'MANDATORY', currency: 'EUR' },
-      shows: [{ showId: 'm1', date: '2027-06-05T20:30:00-03:00', ticketOptions: options, priceTypes }],
+      shows: [{ showId: 'm1', date: SHOWS.named, ticketOptions: options, priceTypes }],
     }),
     'POST /v1/events (named)',
   );
+  const later = ok<Envelope>(
+    await mp.post('/v1/events', {
+      externalReferenceId: LATER_EVENT,
+      title: 'Aurora: gira de invierno',
+      description: 'La reventa abre más adelante.',
+      location,
+      configuration: { policy: 'NONE', currency: 'EUR' },
+      shows: [{ showId: 'w1', date: SHOWS.later, ticketOptions: options, priceTypes }],
+    }),
+    'POST /v1/events (later)',
+  ).data as { shows: { id: string }[] };
+
+  showPk.w1 = later.shows[0]!.id;
 
   const pool = Array.from({ length: POOL_SIZE }, (_, i) => `P${i + 1}`);
   const namedPool = Array.from({ length: NAMED_POOL_SIZE }, (_, i) => `N${i + 1}`);
@@ -162,6 +198,9 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
       ticket('A3', SELLER, { orderId: ORDER, ticketOptionId: 'vip', price: { amount: 90, currency: 'EUR' }, props: { seating: { section: 'Palco 2', row: 'B', seat: '7' } } }),
       ticket('A4', SELLER, { props: { seating: { section: 'Pista', row: '12', seat: '3' } } }),
       ticket('A5', SELLER),
+      ticket('A6', SELLER),
+      ticket('A7', SELLER),
+      ticket('A8', SELLER, { props: { seating: { section: 'Pista', row: '2', seat: '8' } } }),
       ticket('B1', BUYER),
       ticket('C1', CARLA, { props: { seating: { section: 'Pista', row: '4', seat: '10' } } }),
       ticket('C2', CARLA),
@@ -170,6 +209,7 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
       ticket('C5', CARLA, { showId: 'n2', orderId: 'ORD-CARLA' }),
       ...pool.map((id) => ticket(id, DORA)),
       ...namedPool.map((id) => ticket(id, DORA, { externalReferenceEventId: NAMED_EVENT, showId: 'm1' })),
+      ticket('L1', SELLER, { externalReferenceEventId: LATER_EVENT, showId: 'w1' }),
     ]),
     'POST /v1/sync/tickets',
   ).data as { ticketId: string; status: string; errors?: unknown }[];
@@ -181,6 +221,8 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
       { externalReferenceEventId: EVENT, ruleType: 'RESALE', rules: { enabled: true, minPrice: 10, maxPrice: 120, closesHoursBeforeShow: 2 } },
       { externalReferenceEventId: EVENT, ruleType: 'TRANSFER', rules: { enabled: true, closesHoursBeforeShow: 2 } },
       { externalReferenceEventId: NAMED_EVENT, ruleType: 'RESALE', rules: { enabled: true } },
+      { externalReferenceEventId: LATER_EVENT, ruleType: 'RESALE', rules: { enabled: true, opensAt: LATER_OPENS_AT } },
+      { externalReferenceEventId: LATER_EVENT, ruleType: 'TRANSFER', rules: { enabled: true } },
     ]),
     'POST /v1/events/rules',
   );
@@ -189,11 +231,16 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
     (ok<Envelope>(await mp.post('/v1/marketplace/listings', { ticketIds, price, sellerEmail }), `list ${ticketIds.join('+')}`).data as { listingId: string }).listingId;
   const listings = {
     a4: await list(['A4'], 40, SELLER),
+    // One ticket of Ana's order on sale: the order's sell-mode answer then has MANAGE (my tickets).
+    a2: await list(['A2'], 48, SELLER),
     c1: await list(['C1'], 35, CARLA),
     c2: await list(['C2'], 42, CARLA),
     c3: await list(['C3'], 95, CARLA),
     pack: await list(['C4', 'C5'], 38, CARLA),
     soldA5: await list(['A5'], 45, SELLER),
+    // For the pages' states that change a listing: delisted (A6), being bought (A7).
+    a6: await list(['A6'], 41, SELLER),
+    a7: await list(['A7'], 43, SELLER),
   };
   const poolListings: string[] = [];
   for (const id of pool) poolListings.push(await list([id], 33, DORA));
@@ -236,7 +283,7 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
     listings,
     buyingFlowUrl: (o) =>
       urlOf(
-        `/v1/marketplace/buyingflow/url/entrypoint?externalReferenceEventId=${EVENT}&showId=${o.show ?? 'n1'}&lang=${o.lang}&returnTo=${encodeURIComponent(RETURN_TO)}` +
+        `/v1/marketplace/buyingflow/url/entrypoint?externalReferenceEventId=${o.show === 'w1' ? LATER_EVENT : EVENT}&showId=${o.show ?? 'n1'}&lang=${o.lang}&returnTo=${encodeURIComponent(RETURN_TO)}` +
           (o.ticketOptionId === undefined ? '' : `&ticketOptionId=${o.ticketOptionId}`) +
           trustQuery(o.as),
         'buying flow URL',
@@ -249,9 +296,10 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
     sellDetailsUrl: (ticketId, lang, as) =>
       urlOf(`/v1/marketplace/sellingflow/details/url?ticketId=${encodeURIComponent(ticketId)}&lang=${lang}&returnTo=${encodeURIComponent(RETURN_TO)}${trustQuery(as)}`, 'sell details URL'),
     checkoutUrl: async (o) => {
-      const listingId = next(o.named ? namedListings : poolListings, o.named ? 'named pool' : 'checkout pool');
-      return ok<Envelope>(await mp.post(`/v1/marketplace/checkout/url?lang=${o.lang}${trustQuery(o.as)}`, { listingIds: [listingId] }), 'checkout URL').data as string;
+      const listingIds = o.listingIds ?? [next(o.named ? namedListings : poolListings, o.named ? 'named pool' : 'checkout pool')];
+      return ok<Envelope>(await mp.post(`/v1/marketplace/checkout/url?lang=${o.lang}${trustQuery(o.as)}`, { listingIds }), 'checkout URL').data as string;
     },
+    takeFromPool: (named) => next(named ? namedListings : poolListings, named ? 'named pool' : 'checkout pool'),
     buyIntention,
     sellMode,
     ctaUrl,
@@ -264,7 +312,7 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
           name: `browser-${++fresh}`,
           availabilityStrategy: { createTickets: false, checkAvailability: false, withoutSeats: false, createValidTickets: false },
           expirationStrategy: { hoursBeforeEvent: null, hoursAfterCreation: 48, expiresAt: null },
-          needsApproval: o.needsApproval ?? false,
+          needsApproval: o.approval !== undefined,
           cancellationStrategy: o.cancellation ?? 'cancellationAllowed',
           ...(o.deposit === undefined ? {} : { deposit: { method: 'fixed', value: o.deposit } }),
         }),
@@ -276,10 +324,13 @@ export async function seedWorld(ctx: Pick<TestContext, 'app' | 'deps'>): Promise
         'POST purchase intent',
         201,
       );
+      const approval = (approvalStatus: string) => pi.post(`/api/purchaseintents/${intent._id}/approval`, { approvalStatus, ...(approvalStatus === 'rejected' ? { rejectionReason: 'Aforo completo' } : {}) });
+      if (o.approval !== undefined) ok(await approval('approved'), 'approve');
       const session = ok<{ url: string }>(
         await pi.post(`/api/public/purchaseintents/${intent._id}/checkout?lang=${o.lang}`, { secret: intent.secret }),
         'POST purchase intent checkout',
       );
+      if (o.approval !== undefined) ok(await approval(o.approval), `approval ${o.approval}`);
       return { url: session.url, intentId: intent._id, secret: intent.secret };
     },
     newTicket: async (buyer, o = {}) => {
