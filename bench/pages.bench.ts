@@ -18,6 +18,8 @@ import { fmtNum } from './lib/stats.js';
 const TARGET_RATIO = 0.3;
 const WEIGHT_LIMIT = 30 * 1024;
 const LISTINGS = 500;
+/** The integrator's site: the buying-flow entrypoint requires a returnTo on it. */
+const SHOP = 'https://shop.bench.example';
 
 interface PageUrl {
   name: string;
@@ -111,12 +113,13 @@ export const pagesBench: Benchmark = {
       const sellers = Array.from({ length: LISTINGS + 3 }, (_, i) => `P${String(i).padStart(5, '0')}`);
       opts.log(`  set-up: ${LISTINGS} listings, and tickets for the seller pages`);
       await createTickets(s.client, s.apiKey, 'pages-bench', sellers);
-      const listingIds = await createListings(s.client, s.apiKey, sellers.slice(0, LISTINGS));
+      // Prices from 40 to 64.95: a page of distinct offers (identical ones are one row with a count).
+      const listingIds = await createListings(s.client, s.apiKey, sellers.slice(0, LISTINGS), 8, (i) => 40 + (i % 100) * 0.25);
       const base = s.encore.url;
       const seller = sellerOf(sellers[LISTINGS]!);
       const trust = `&loginTrust[withMethod]=email&loginTrust[user]=${encodeURIComponent(seller)}`;
 
-      const buyUrl = await apiUrl(s, 'GET', '/v1/marketplace/buyingflow/url/entrypoint?externalReferenceEventId=pages-bench&showId=main&lang=en');
+      const buyUrl = await apiUrl(s, 'GET', `/v1/marketplace/buyingflow/url/entrypoint?externalReferenceEventId=pages-bench&showId=main&lang=en&returnTo=${encodeURIComponent(`${SHOP}/events/pages-bench`)}`);
       const saleUrl = await apiUrl(s, 'GET', `/v1/events/tickets/salePublicUrl?ticketId=${sellers[0]}&lang=en`);
       const paymentUrl = await apiUrl(s, 'POST', '/v1/marketplace/buyingflow/buyIntention', { items: [listingIds[LISTINGS - 1]], user: 'buyer@fans.example' });
       const sell = await signedIn(base, await apiUrl(s, 'GET', `/v1/marketplace/sellingflow/url/entrypoint?ticketId=${sellers[LISTINGS]}&lang=en${trust}`));
@@ -173,6 +176,9 @@ export const pagesBench: Benchmark = {
         ),
       ].join('\n');
       return { summary, details, problems };
-    });
+        },
+    // BENCH_NODE_OPTIONS=--cpu-prof… profiles the served process (where the time of a page goes).
+    process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : undefined,
+    { returnOrigins: [SHOP] });
   },
 };

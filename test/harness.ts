@@ -72,6 +72,7 @@ export async function startContext(opts: ContextOptions = {}): Promise<TestConte
     ENCORE_SECRET_KEY: testSecretKey(),
     // Tests read what they just wrote; the cache has its own test (access-layer.routes.test.ts).
     ACCESS_LAYER_CACHE_MS: '0',
+    PAGE_CACHE_MS: '0',
     ...opts.env,
   });
   const manual = opts.clock === 'manual' ? new ManualClock() : undefined;

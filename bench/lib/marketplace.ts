@@ -119,12 +119,12 @@ export async function createTickets(client: Client, apiKey: string, ref: string,
 }
 
 /** One SINGLE listing per ticket (price 40 EUR), `workers` requests in flight; returns the listing ids in the order of `ticketIds`. */
-export async function createListings(client: Client, apiKey: string, ticketIds: string[], workers = 8): Promise<string[]> {
+export async function createListings(client: Client, apiKey: string, ticketIds: string[], workers = 8, priceOf: (i: number) => number = () => 40): Promise<string[]> {
   const ids: string[] = new Array<string>(ticketIds.length);
   const failures: string[] = [];
   await pool(ticketIds.length, workers, async (i) => {
     const ticketId = ticketIds[i]!;
-    const res = await client.request('POST', '/v1/marketplace/listings', { ticketIds: [ticketId], price: 40, sellerEmail: sellerOf(ticketId) }, { authorization: apiKey });
+    const res = await client.request('POST', '/v1/marketplace/listings', { ticketIds: [ticketId], price: priceOf(i), sellerEmail: sellerOf(ticketId) }, { authorization: apiKey });
     const listingId = dataOf<{ listingId?: string }>(res)?.listingId;
     if (res.status !== 200 || !listingId) failures.push(`${ticketId}: ${res.status} ${res.text.slice(0, 500)}`);
     else ids[i] = listingId;
@@ -245,7 +245,13 @@ export interface Served {
 }
 
 /** Starts serve on a fresh data folder with one tenant, runs `work`, and tears everything down whatever happens. */
-export async function withServedTenant<T>(sockets: number, log: (m: string) => void, work: (s: Served) => Promise<T>, env?: Record<string, string>): Promise<T> {
+export async function withServedTenant<T>(
+  sockets: number,
+  log: (m: string) => void,
+  work: (s: Served) => Promise<T>,
+  env?: Record<string, string>,
+  tenant: { returnOrigins?: readonly string[] } = {},
+): Promise<T> {
   const data = tempDataDir();
   try {
     log(`  Encore: starting serve on ${data.dir}`);
@@ -253,7 +259,7 @@ export async function withServedTenant<T>(sockets: number, log: (m: string) => v
     const db = openDb(data.dir);
     const client = httpClient(encore, sockets);
     try {
-      const { tenantId, apiKey } = await createTenant(data.dir);
+      const { tenantId, apiKey } = await createTenant(data.dir, 'bench', tenant.returnOrigins);
       return await work({ encore, db, client, tenantId, apiKey, dataDir: data.dir });
     } finally {
       client.close();

@@ -113,8 +113,9 @@ function encoreEnv(dataDir: string, extra: Record<string, string>): Record<strin
 }
 
 /** `encore tenant create --name NAME` on the same data folder (works while serve runs). */
-export async function createTenant(dataDir: string, name = 'bench'): Promise<{ tenantId: string; apiKey: string }> {
-  const out = await runTsx(CLI, ['tenant', 'create', '--name', name], encoreEnv(dataDir, { LOG_LEVEL: 'warn' }));
+export async function createTenant(dataDir: string, name = 'bench', returnOrigins: readonly string[] = []): Promise<{ tenantId: string; apiKey: string }> {
+  const origins = returnOrigins.flatMap((o) => ['--return-origin', o]);
+  const out = await runTsx(CLI, ['tenant', 'create', '--name', name, ...origins], encoreEnv(dataDir, { LOG_LEVEL: 'warn' }));
   const line = out
     .trim()
     .split('\n')

@@ -33,6 +33,12 @@ export interface Config {
    * their event pages, so each process answers a show from memory for this long (0: never).
    */
   accessLayerCacheMs: number;
+  /**
+   * How old (ms) a public page (the buy page, the sale link) seen by a fan who is not signed in may
+   * be: on an on-sale rush everyone opens the same show page, so each process renders it at most
+   * once per this long (0: never). Signed-in fans and every form answer are always rendered fresh.
+   */
+  pageCacheMs: number;
   /** NODE_ENV is not `production`: the outbox is readable at /dev/mail (a newcomer signs in without SMTP). */
   devMailbox: boolean;
 }
@@ -99,6 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const salCacheRaw = env.ACCESS_LAYER_CACHE_MS ?? '1000';
   const accessLayerCacheMs = Number(salCacheRaw);
   if (!/^\d+$/.test(salCacheRaw) || accessLayerCacheMs > 60_000) problems.push(`ACCESS_LAYER_CACHE_MS must be an integer from 0 to 60000 (got "${salCacheRaw}")`);
+  const pageCacheRaw = env.PAGE_CACHE_MS ?? '1000';
+  const pageCacheMs = Number(pageCacheRaw);
+  if (!/^\d+$/.test(pageCacheRaw) || pageCacheMs > 60_000) problems.push(`PAGE_CACHE_MS must be an integer from 0 to 60000 (got "${pageCacheRaw}")`);
 
   // A secret: the problem never repeats the value.
   const secretRaw = env.ENCORE_SECRET_KEY?.trim() ?? '';
@@ -124,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom,
     secretKey,
     accessLayerCacheMs,
+    pageCacheMs,
     devMailbox: env.NODE_ENV !== 'production',
   };
 }

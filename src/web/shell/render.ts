@@ -17,16 +17,21 @@ function withFrameAncestors(csp: string, origins: readonly string[]): string {
   return [...rest, `frame-ancestors ${value}`].join(';');
 }
 
+/** A page as the HTML document a browser gets. */
+export function renderHtml(page: JSX.Element): string {
+  return `<!doctype html>${renderToString(page)}`;
+}
+
+/** Sends a page's HTML: no caching by the browser or a proxy (a fan's page), the tenant's frame-ancestors. */
+export function sendHtml(reply: FastifyReply, html: string, frameOrigins: readonly string[], status = 200): FastifyReply {
+  const csp = reply.getHeader('content-security-policy');
+  if (typeof csp === 'string') void reply.header('content-security-policy', withFrameAncestors(csp, frameOrigins));
+  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
 /** Sends a rendered page: HTML5 doctype, no caching of a fan's page, the tenant's frame-ancestors. */
 export function sendPage(reply: FastifyReply, ctx: PageContext, page: JSX.Element, status = 200): FastifyReply {
-  const csp = reply.getHeader('content-security-policy');
-  if (typeof csp === 'string') void reply.header('content-security-policy', withFrameAncestors(csp, ctx.brand?.allowedOrigins ?? []));
-  if (ctx.brand && ctx.brand.allowedOrigins.length > 0) void reply.removeHeader('x-frame-options');
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(`<!doctype html>${renderToString(page)}`);
+  return sendHtml(reply, renderHtml(page), ctx.brand?.allowedOrigins ?? [], status);
 }
 
 /** A 303 after a POST (the browser then GETs the result, so reload never re-submits). */

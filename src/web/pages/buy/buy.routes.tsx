@@ -5,6 +5,7 @@ import type { Deps } from '../../../app/deps.js';
 import { buyFromPage, loadBuyPage, notifyFromPage, tenantOfShowPage } from '../../../flows/buy-page.js';
 import { messagesFor } from '../../i18n/messages.js';
 import { href, pageContext, type PageContext } from '../../shell/page-context.js';
+import { sendPublicPage } from '../../shell/page-cache.js';
 import { seeOther, sendPage } from '../../shell/render.js';
 import { buyMessages } from './buy.messages.js';
 import { BuyPage, type BuyNotice, type NotifyFormState } from './buy.view.js';
@@ -55,12 +56,17 @@ export function buyPageRoutes(deps: Deps): FastifyPluginAsyncTypebox {
       return sendPage(reply, ctx, <BuyPage ctx={ctx} data={data} notice={opts.notice} notifyOpen={opts.notifyOpen} {...(opts.notify ? { notify: opts.notify } : {})} />, opts.status);
     };
 
-    app.get('/marketplace/shows/:showPk', { schema: { params: Params, querystring: Query, hide: true } }, async (request, reply) => {
-      const { ctx, tenantId } = await showContext(deps, request, reply, request.params.showPk);
-      const q = request.query;
-      const notice = NOTICES.find((n) => n === q.notice) ?? null;
-      return render(reply, ctx, tenantId, request.params.showPk, { ticketOptionId: q.ticketOptionId, ticketId: q.ticketId, notice, notifyOpen: q.notify === '1' });
-    });
+    // The page every fan of a show opens, signed in or not: from the page cache when not (shell/page-cache.ts).
+    app.get('/marketplace/shows/:showPk', { schema: { params: Params, querystring: Query, hide: true } }, async (request, reply) =>
+      sendPublicPage(deps, request, reply, async () => {
+        const showPk = request.params.showPk;
+        const { ctx, tenantId } = await showContext(deps, request, reply, showPk);
+        const q = request.query;
+        const notice = NOTICES.find((n) => n === q.notice) ?? null;
+        const data = await loadBuyPage(deps, tenantId, showPk, { ticketOptionId: q.ticketOptionId, ticketId: q.ticketId, lang: ctx.lang });
+        return { ctx, page: <BuyPage ctx={ctx} data={data} notice={notice} notifyOpen={q.notify === '1'} /> };
+      }),
+    );
 
     app.post('/marketplace/shows/:showPk/buy', { schema: { params: Params, body: BuyForm, hide: true } }, async (request, reply) => {
       const showPk = request.params.showPk;
