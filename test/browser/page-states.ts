@@ -147,6 +147,18 @@ const SHELL: State[] = [
     check: async (e) => expect(await firstAlert(e)).toMatch(/no es correcto|not right/),
   },
   {
+    name: 'shell · a form without its CSRF token',
+    who: 'anon',
+    status: 403,
+    open: async (e) => {
+      await e.tab.goto(signInUrl(e));
+      await e.tab.page.evaluate(() => document.querySelectorAll('input[name=_csrf]').forEach((i) => i.remove()));
+      await label(e, 'Correo electrónico', 'Email address').fill('ana@fans.example');
+      return submit(e, say(e, 'Enviar código', 'Send code'));
+    },
+    check: (e) => heading(e, /Este formulario ha caducado|This form has expired/),
+  },
+  {
     name: 'dev mailbox',
     who: 'anon',
     htmlLang: 'en',

@@ -7,7 +7,7 @@ import { BUYER, SELLER, inLang, seedWorld, type Lang, type World } from './world
 /**
  * The page matrix of issue 12: every page in each of its states (page-states.ts), in es and en, at
  * 390 px and 1280 px, in headless Chromium. Each one must answer below 500 (and with the status the
- * state is about), carry the right <html lang>, not scroll sideways on a phone, log no console error,
+ * state is about) with the CSP header, carry the right <html lang>, not scroll sideways on a phone, log no console error,
  * break no CSP rule, request nothing from another host, have no serious or critical axe violation,
  * and be in its state; a full-page screenshot is written to test/browser/screenshots/ to be looked at.
  *
@@ -85,6 +85,8 @@ describeWithBrowser('every page, in es and en, at 390 and 1280 px', () => {
             const failures: string[] = [];
             const status = res.status();
             if (state.status !== undefined ? status !== state.status : status >= 400) failures.push(`status ${status} (expected ${state.status ?? '< 400'})`);
+            const csp = (await res.allHeaders())['content-security-policy'] ?? '';
+            if (!/script-src 'self' 'nonce-[\w+/=]+'/.test(csp) || !/frame-ancestors /.test(csp)) failures.push(`CSP header missing or loose: "${csp}"`);
             const langAttr = await htmlLang(tab.page);
             const expectedLang = state.htmlLang ?? lang;
             if (langAttr !== expectedLang) failures.push(`<html lang="${langAttr}">, expected "${expectedLang}"`);
