@@ -63,6 +63,8 @@ export function Layout({ ctx, title, children, og, narrow }: LayoutProps) {
             <meta name="twitter:card" content="summary" />
           </>
         ) : null}
+        {/* No favicon of our own: an empty one saves the browser's automatic /favicon.ico request (a 404). */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={assetUrl('encore.css')} />
         <style nonce={ctx.styleNonce}>{vars}</style>
         <script src={assetUrl('encore.js')} defer nonce={ctx.nonce} />
