@@ -1,7 +1,7 @@
 import type { Deps } from '../app/deps.js';
 import { getEventsByIds } from '../modules/events/index.js';
 import { findTicketsForSeller, listTicketHistory } from '../modules/tickets/index.js';
-import type { TransferTicketSummary } from './ticket-transfer.js';
+import { transferTicketSummary, type TransferTicketSummary } from './ticket-transfer.js';
 
 /**
  * What the transfer page shows once a ticket was given (POST → 303 → GET): read back from the
@@ -46,20 +46,7 @@ export async function transferReceipt(
   if (!event || !show) return undefined;
   return {
     transferId: input.transferId,
-    // The same summary the transfer itself answers (ticket-transfer.ts, summaryOf).
-    ticket: {
-      ticketId: t.ticketId,
-      showPk: show.id,
-      externalReferenceEventId: event.externalReferenceId,
-      eventName: event.title,
-      showId: show.showId,
-      showTitle: show.title,
-      showStartsAt: show.startsAt,
-      timeZone: event.timeZone,
-      ticketOptionId: t.ticketOptionId,
-      ticketOptionName: show.ticketOptions.find((o) => o.ticketId === t.ticketOptionId)?.title ?? t.ticketOptionId,
-      seat: t.seat,
-    },
+    ticket: transferTicketSummary(event, show, t),
     newOwnerEmail: typeof data.newOwnerEmail === 'string' ? data.newOwnerEmail : '',
     newOwnerName: typeof data.newOwnerName === 'string' && data.newOwnerName !== '' ? data.newOwnerName : null,
     transferredAt: row.at,

@@ -112,7 +112,8 @@ function checkReceiver(input: TransferInput): { from: string; to: string; toName
   return { from, to, toName };
 }
 
-function summaryOf(event: EventRecord, show: ShowRecord, t: ResaleTicket): TransferTicketSummary {
+/** The ticket as a transfer describes it (the answer, the eligibility and the receipt page). */
+export function transferTicketSummary(event: EventRecord, show: ShowRecord, t: ResaleTicket): TransferTicketSummary {
   return {
     ticketId: t.ticketId,
     showPk: show.id,
@@ -152,7 +153,7 @@ async function assess(ex: Executor, tenantId: string, t: ResaleTicket | undefine
     },
     now,
   );
-  return { decision, ticket: summaryOf(event, show, t) };
+  return { decision, ticket: transferTicketSummary(event, show, t) };
 }
 
 const MESSAGES: Record<TransferRefusal, (ticketId: string) => string> = {
