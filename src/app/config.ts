@@ -11,6 +11,14 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** First webhook retry delay; each further retry doubles it (capped at one hour) for 24 hours. */
   webhookRetryBaseMs: number;
+  /** WEBHOOK_TIMEOUT_MS: the whole of one delivery attempt (connect, send, answer) must fit in this time. */
+  webhookTimeoutMs: number;
+  /** WEBHOOK_CONCURRENCY: deliveries one process has in flight at most, across all endpoints (ADR 0019). */
+  webhookConcurrency: number;
+  /** WEBHOOK_ENDPOINT_CONCURRENCY: deliveries in flight to one endpoint at most, across all processes (ADR 0019). */
+  webhookEndpointConcurrency: number;
+  /** WEBHOOK_POLL_MS: how often an idle process looks for due deliveries. */
+  webhookPollMs: number;
   /** How long the sandbox's slow test cards (4000 0000 0000 0259 fails, 4000 0000 0000 3253 succeeds) take to answer. */
   sandboxFailDelayMs: number;
   /** Name parameterised statements so PostgreSQL keeps their plans (ADR 0012); off behind a transaction-mode pooler. */
@@ -82,6 +90,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const webhookRetryBaseMs = Number(retryRaw);
   if (!/^\d+$/.test(retryRaw) || webhookRetryBaseMs < 1) problems.push(`WEBHOOK_RETRY_BASE_MS must be a positive integer (got "${retryRaw}")`);
 
+  const webhookTimeoutMs = boundedInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000, problems);
+  const webhookConcurrency = boundedInt(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000, problems);
+  const webhookEndpointConcurrency = boundedInt(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 100, problems);
+  const webhookPollMs = boundedInt(env, 'WEBHOOK_POLL_MS', 200, 10, 60_000, problems);
+
   const delayRaw = env.SANDBOX_FAIL_DELAY_MS ?? '3000';
   const sandboxFailDelayMs = Number(delayRaw);
   if (!/^\d+$/.test(delayRaw)) problems.push(`SANDBOX_FAIL_DELAY_MS must be a non-negative integer (got "${delayRaw}")`);
@@ -125,6 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     logLevel,
     webhookRetryBaseMs,
+    webhookTimeoutMs,
+    webhookConcurrency,
+    webhookEndpointConcurrency,
+    webhookPollMs,
     sandboxFailDelayMs,
     databasePreparedStatements,
     webhookAllowPrivateNetworks,
@@ -136,6 +153,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageCacheMs,
     devMailbox: env.NODE_ENV !== 'production',
   };
+}
+
+/** An integer setting from `min` to `max`, `fallback` when unset; a bad value is added to `problems`. */
+function boundedInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name] ?? String(fallback);
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  return n;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -14,6 +14,17 @@ interface Registration {
   concurrency: number;
 }
 
+/**
+ * A long-running worker that claims its work from its own table rather than from pg-boss (webhook
+ * delivery, ADR 0019: its claim needs fairness across endpoints that a job queue cannot express).
+ * Started and stopped with the job workers, so it runs in exactly the processes that work jobs.
+ */
+export interface Pump {
+  start(): void;
+  /** Stops claiming and waits up to `timeoutMs` for the work in hand. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
 export interface SendOptions {
   startAfter?: Date;
   singletonKey?: string;
@@ -31,6 +42,7 @@ export class JobQueue {
   private readonly registrations = new Map<string, Registration>();
   private readonly schedules = new Map<string, string>();
   private readonly retired = new Set<string>();
+  private readonly pumps = new Map<string, Pump>();
   private started = false;
   private working = false;
 
@@ -74,6 +86,11 @@ export class JobQueue {
     });
   }
 
+  /** A pump started by startWorkers and stopped (first) by stop. */
+  addPump(name: string, pump: Pump): void {
+    this.pumps.set(name, pump);
+  }
+
   /** Runs a registered job on a cron schedule (UTC); pg-boss makes one process fire it per slot. */
   schedule(name: string, cron: string): void {
     this.schedules.set(name, cron);
@@ -113,6 +130,7 @@ export class JobQueue {
         }
       });
     }
+    for (const pump of this.pumps.values()) pump.start();
   }
 
   /** Enqueue inside the caller's transaction: the job commits or rolls back with the change. */
@@ -126,6 +144,7 @@ export class JobQueue {
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    if (this.working) await Promise.all([...this.pumps.values()].map((p) => p.stop(timeoutMs)));
     this.working = false;
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
   }

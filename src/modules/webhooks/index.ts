@@ -1,4 +1,5 @@
-export { createEndpointInTx, deliver, registerWebhookJobs, retryDelayMs } from './webhooks.service.js';
+export { attemptDelivery, createEndpointInTx, deliver, retryDelayMs } from './webhooks.service.js';
+export { registerWebhookJobs } from './webhooks.dispatcher.js';
 export { emitWebhook, emitWebhooks, type WebhookFamily, type WebhookMessage } from './webhooks.outbox.js';
 export { recordTransition, type Transition } from './webhooks.transitions.js';
 export { emitPurchaseIntentWebhook, type PurchaseIntentWebhookType } from './pi-webhooks.service.js';

@@ -2,7 +2,6 @@ import type { Deps } from '../../app/deps.js';
 import type { Tx } from '../../db/tx.js';
 import { newId } from '../../lib/ids.js';
 import { PI_FAMILY } from './pi-webhooks.signing.js';
-import { DELIVER_JOB } from './webhooks.outbox.js';
 import { webhooksRepository as repo } from './webhooks.repository.js';
 
 export type PurchaseIntentWebhookType =
@@ -46,5 +45,4 @@ export async function emitPurchaseIntentWebhook(
     created_at: now,
   }));
   await repo.insertDeliveries(tx, rows);
-  for (const r of rows) await deps.queue.send(tx, DELIVER_JOB, { tenantId, deliveryId: r.id });
 }

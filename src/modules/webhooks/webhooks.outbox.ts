@@ -3,13 +3,12 @@ import type { Tx } from '../../db/tx.js';
 import { newId } from '../../lib/ids.js';
 import { webhooksRepository as repo } from './webhooks.repository.js';
 
-/**
+/*
  * The marketplace webhooks' outbox (SPEC §8): the messages a change announces become delivery rows
- * and delivery jobs in the change's own transaction. Apart from the endpoints and the delivery job
- * (webhooks.service.ts), so recordTransition (webhooks.transitions.ts) can write here and the
- * service can record its own transitions through it.
+ * in the change's own transaction; the dispatcher (webhooks.dispatcher.ts) claims and sends them.
+ * Apart from the endpoints and the delivery (webhooks.service.ts), so recordTransition
+ * (webhooks.transitions.ts) can write here and the service can record its own transitions through it.
  */
-export const DELIVER_JOB = 'webhook-deliver';
 
 /** Families of the marketplace webhook envelope (SPEC §8). */
 export type WebhookFamily = 'event' | 'ticket' | 'listing' | 'notifyMe' | 'payouts' | 'job';
@@ -27,8 +26,8 @@ export interface WebhookMessage {
 }
 
 /**
- * The outbox write: one delivery row per subscribed endpoint and one job each, in the caller's
- * transaction. Nothing is sent now; the worker sends after commit, so a rolled-back change never
+ * The outbox write: one delivery row per subscribed endpoint, due now, in the caller's transaction.
+ * Nothing is sent now; a dispatcher claims the row after commit, so a rolled-back change never
  * produces a webhook and a committed one always does.
  */
 export async function emitWebhook(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, message: WebhookMessage): Promise<void> {
@@ -71,5 +70,4 @@ export async function emitWebhooks(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, 
   }
   if (rows.length === 0) return;
   await repo.insertDeliveries(tx, rows);
-  for (const r of rows) await deps.queue.send(tx, DELIVER_JOB, { tenantId, deliveryId: r.id });
 }

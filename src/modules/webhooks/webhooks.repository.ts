@@ -1,6 +1,6 @@
-import type { Executor } from '../../db/tx.js';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Executor, Tx } from '../../db/tx.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhooks.tables.js';
-import type { Insertable, Selectable } from 'kysely';
 
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
@@ -71,7 +71,7 @@ export const webhooksRepository = {
     ex: Executor,
     tenantId: string,
     id: string,
-    set: Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'delivered_at'>>,
+    set: Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'next_attempt_at' | 'claimed_until' | 'last_status_code' | 'last_error' | 'delivered_at'>>,
   ): Promise<DeliveryRow> {
     return ex.updateTable('webhook_deliveries').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   },
@@ -102,6 +102,104 @@ export const webhooksRepository = {
       .where('delivery_id', 'in', deliveryIds)
       .orderBy('delivery_id')
       .orderBy('attempt')
+      .execute();
+  },
+
+  /**
+   * The endpoints that may be sent to now, locked for this claim (other processes skip them until it
+   * commits, so two claims never fill one endpoint's bound together): not resting after a failure,
+   * with a due delivery, and (by this statement's snapshot) below their bound of deliveries in
+   * flight: `perEndpoint`, or 1 while the endpoint is failing (`cap`). `slots` is only an estimate:
+   * a claim that committed after this statement began but before the lock was taken is not counted,
+   * so claimDeliveries counts again. The endpoint whose oldest due delivery waited longest comes first.
+   */
+  async lockReadyEndpoints(tx: Tx, now: Date, perEndpoint: number, max: number): Promise<Array<EndpointRow & { cap: number; slots: number }>> {
+    const { rows } = await sql<EndpointRow & { cap: number; slots: number }>`
+      SELECT e.*, c.cap, c.cap - c.busy AS slots
+      FROM webhook_endpoints e
+      CROSS JOIN LATERAL (
+        SELECT CASE WHEN e.consecutive_failures > 0 THEN 1 ELSE ${perEndpoint}::int END AS cap, count(*)::int AS busy
+        FROM webhook_deliveries f
+        WHERE f.tenant_id = e.tenant_id AND f.endpoint_id = e.id AND f.claimed_until > ${now}
+      ) c
+      WHERE (e.paused_until IS NULL OR e.paused_until <= ${now})
+        AND c.busy < c.cap
+        AND EXISTS (
+          SELECT 1 FROM webhook_deliveries d
+          WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
+        )
+      ORDER BY (
+        SELECT min(d.next_attempt_at) FROM webhook_deliveries d
+        WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
+      )
+      LIMIT ${max}
+      FOR NO KEY UPDATE OF e SKIP LOCKED
+    `.execute(tx);
+    return rows;
+  },
+
+  /**
+   * Claims up to `count` due deliveries of each endpoint locked by lockReadyEndpoints, oldest first,
+   * never more than its `cap` in flight: the in-flight count is taken again here, in a statement that
+   * began after the endpoint's lock was ours, so it sees every claim committed before. The lease runs
+   * to `leaseUntil`, and so does `next_attempt_at`: a delivery whose process died mid-attempt is due
+   * again when the lease ends.
+   */
+  async claimDeliveries(tx: Tx, take: Array<{ tenantId: string; endpointId: string; count: number; cap: number }>, now: Date, leaseUntil: Date): Promise<DeliveryRow[]> {
+    if (take.length === 0) return [];
+    const { rows } = await sql<DeliveryRow>`
+      WITH picked AS (
+        SELECT d.tenant_id, d.id
+        FROM unnest(
+          ${take.map((t) => t.tenantId)}::text[], ${take.map((t) => t.endpointId)}::text[],
+          ${take.map((t) => t.count)}::int[], ${take.map((t) => t.cap)}::int[]
+        ) AS e(tenant_id, endpoint_id, n, cap)
+        CROSS JOIN LATERAL (
+          SELECT count(*)::int AS busy FROM webhook_deliveries f
+          WHERE f.tenant_id = e.tenant_id AND f.endpoint_id = e.endpoint_id AND f.claimed_until > ${now}
+        ) c
+        CROSS JOIN LATERAL (
+          SELECT d.tenant_id, d.id FROM webhook_deliveries d
+          WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.endpoint_id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
+          ORDER BY d.next_attempt_at, d.id
+          LIMIT greatest(0, least(e.n, e.cap - c.busy))
+          FOR UPDATE SKIP LOCKED
+        ) d
+      )
+      UPDATE webhook_deliveries w SET claimed_until = ${leaseUntil}, next_attempt_at = ${leaseUntil}
+      FROM picked
+      WHERE w.tenant_id = picked.tenant_id AND w.id = picked.id
+      RETURNING w.*
+    `.execute(tx);
+    return rows;
+  },
+
+  /**
+   * An attempt at the endpoint got no answer (or a 5xx, 408, 429). The count becomes one more than it
+   * was when the attempt was claimed, not one more per attempt: the deliveries that were in flight
+   * together when the endpoint went down count once, and each failed probe after that doubles the
+   * rest (`pauseMs(failures)`), capped by the caller.
+   */
+  async recordEndpointFailure(ex: Executor, tenantId: string, id: string, failures: number, pausedUntil: Date): Promise<void> {
+    await ex
+      .updateTable('webhook_endpoints')
+      .set((eb) => ({
+        consecutive_failures: sql<number>`greatest(${eb.ref('consecutive_failures')}, ${failures}::int)`,
+        paused_until: sql<Date>`greatest(${eb.ref('paused_until')}, ${pausedUntil}::timestamptz)`,
+      }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** The endpoint answered: its circuit closes (full bound, no rest). */
+  async recordEndpointRecovered(ex: Executor, tenantId: string, id: string): Promise<void> {
+    await ex
+      .updateTable('webhook_endpoints')
+      .set({ consecutive_failures: 0, paused_until: null })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('consecutive_failures', '>', 0), eb('paused_until', 'is not', null)]))
       .execute();
   },
 };

@@ -9,7 +9,6 @@ import { hostOf, isPrivateHost, PrivateAddressError, publicOnlyLookup } from '..
 import { signWebhook } from '../../lib/signing.js';
 import { transition, type StateMachine } from '../../lib/state-machine.js';
 import { recordAudit, type Actor } from '../audit/index.js';
-import { DELIVER_JOB } from './webhooks.outbox.js';
 import { isPurchaseIntentEventType, signVivenu } from './pi-webhooks.signing.js';
 import { webhooksRepository as repo, type DeliveryRow, type EndpointRow } from './webhooks.repository.js';
 import { recordTransition } from './webhooks.transitions.js';
@@ -25,7 +24,6 @@ export const DELIVERY_STATES: StateMachine<DeliveryStatus> = {
 /** Retries go on for this long after the message was written; then the delivery is FAILED. */
 export const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_DELAY_MS = 60 * 60 * 1000;
-const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Exponential backoff: base, 2×base, 4×base … capped at one hour, with ±10% jitter against herds. */
 export function retryDelayMs(attempt: number, baseMs: number, jitter: number = Math.random()): number {
@@ -149,7 +147,7 @@ interface AttemptResult {
 }
 
 /** One POST with a total deadline; the body read is capped (the attempt log keeps 1,000 characters). */
-function send(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean): Promise<{ status: number; text: string }> {
+function send(url: URL, headers: Record<string, string>, body: string, allowPrivate: boolean, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const host = hostOf(url);
     if (!allowPrivate && isPrivateHost(host)) return reject(new PrivateAddressError(host, host));
@@ -166,14 +164,14 @@ function send(url: URL, headers: Record<string, string>, body: string, allowPriv
         res.on('error', reject);
       },
     );
-    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`timed out after ${REQUEST_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT_TOTAL' })), REQUEST_TIMEOUT_MS);
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT_TOTAL' })), timeoutMs);
     request.on('close', () => clearTimeout(timer));
     request.on('error', reject);
     request.end(body);
   });
 }
 
-async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date, allowPrivate: boolean): Promise<AttemptResult> {
+async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date, config: Deps['config']): Promise<AttemptResult> {
   const started = performance.now();
   const unix = Math.floor(now.getTime() / 1000);
   const headers: Record<string, string> = {
@@ -186,7 +184,7 @@ async function post(endpoint: EndpointRow, delivery: DeliveryRow, now: Date, all
   };
   try {
     // Redirects are not followed: a 3xx is an answer (not a 2xx), so it is retried and logged.
-    const res = await send(new URL(endpoint.url), headers, delivery.body, allowPrivate);
+    const res = await send(new URL(endpoint.url), headers, delivery.body, config.webhookAllowPrivateNetworks, config.webhookTimeoutMs);
     return { statusCode: res.status, error: null, responseBody: res.text, durationMs: Math.round(performance.now() - started) };
   } catch (err) {
     return { statusCode: null, error: describeNetworkError(err), responseBody: null, durationMs: Math.round(performance.now() - started) };
@@ -201,18 +199,33 @@ function describeNetworkError(err: unknown): string {
 }
 
 /**
- * One delivery attempt (the job). The HTTP call happens outside any transaction; its outcome, the
- * attempt log row and the next retry job are then written together. A 2xx is success; anything else
- * (including timeouts and connection errors) is retried with backoff until the 24-hour window closes.
+ * One delivery attempt now, whatever its endpoint's circuit says (the dispatcher, webhooks.dispatcher.ts,
+ * decides when; tests call this directly). Nothing happens unless the delivery is PENDING.
  */
 export async function deliver(deps: Deps, tenantId: string, deliveryId: string): Promise<DeliveryRow | undefined> {
   const delivery = await repo.findDelivery(deps.db, tenantId, deliveryId);
   if (!delivery || delivery.status !== 'PENDING') return delivery;
   const endpoint = await repo.findEndpoint(deps.db, tenantId, delivery.endpoint_id);
   if (!endpoint) return delivery;
+  return attemptDelivery(deps, endpoint, delivery);
+}
 
+/** Whether the endpoint is up: it answered, and not with a 5xx, 408 or 429 (those say "not now"). */
+function endpointAnswered(statusCode: number | null): boolean {
+  return statusCode !== null && statusCode < 500 && statusCode !== 408 && statusCode !== 429;
+}
+
+/**
+ * One attempt of a delivery read (or claimed) before. The HTTP call happens outside any transaction;
+ * its outcome, the attempt log row, the delivery's next attempt and the endpoint's circuit are then
+ * written together. A 2xx is success; anything else (including timeouts and connection errors) is
+ * retried with backoff until the 24-hour window closes. The lease of a claim ends here.
+ */
+export async function attemptDelivery(deps: Deps, endpoint: EndpointRow, delivery: DeliveryRow): Promise<DeliveryRow | undefined> {
+  const tenantId = delivery.tenant_id;
+  const deliveryId = delivery.id;
   const startedAt = deps.clock.now();
-  const result = await post(endpoint, delivery, startedAt, deps.config.webhookAllowPrivateNetworks);
+  const result = await post(endpoint, delivery, startedAt, deps.config);
 
   return withTx(deps.db, async (tx) => {
     const current = await repo.lockDelivery(tx, tenantId, deliveryId);
@@ -228,6 +241,14 @@ export async function deliver(deps: Deps, tenantId: string, deliveryId: string):
       error: result.error,
       response_body: result.responseBody,
     });
+    const now = deps.clock.now();
+    if (endpointAnswered(result.statusCode)) {
+      // Read at claim time: the common case (a healthy endpoint) writes nothing to the endpoint row.
+      if (endpoint.consecutive_failures > 0 || endpoint.paused_until !== null) await repo.recordEndpointRecovered(tx, tenantId, endpoint.id);
+    } else {
+      const failures = endpoint.consecutive_failures + 1;
+      await repo.recordEndpointFailure(tx, tenantId, endpoint.id, failures, new Date(now.getTime() + retryDelayMs(failures, deps.config.webhookRetryBaseMs)));
+    }
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const lastError = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
     if (ok) {
@@ -235,25 +256,27 @@ export async function deliver(deps: Deps, tenantId: string, deliveryId: string):
         status: transition(DELIVERY_STATES, 'webhook delivery', current.status, 'DELIVERED'),
         attempts: attempt,
         next_attempt_at: null,
+        claimed_until: null,
         last_status_code: result.statusCode,
         last_error: null,
-        delivered_at: deps.clock.now(),
+        delivered_at: now,
       });
     }
-    const next = new Date(deps.clock.now().getTime() + retryDelayMs(attempt, deps.config.webhookRetryBaseMs));
+    const next = new Date(now.getTime() + retryDelayMs(attempt, deps.config.webhookRetryBaseMs));
     if (next.getTime() > current.created_at.getTime() + RETRY_WINDOW_MS) {
       return repo.updateDelivery(tx, tenantId, deliveryId, {
         status: transition(DELIVERY_STATES, 'webhook delivery', current.status, 'FAILED'),
         attempts: attempt,
         next_attempt_at: null,
+        claimed_until: null,
         last_status_code: result.statusCode,
         last_error: lastError,
       });
     }
-    await deps.queue.send(tx, DELIVER_JOB, { tenantId, deliveryId }, { startAfter: next });
     return repo.updateDelivery(tx, tenantId, deliveryId, {
       attempts: attempt,
       next_attempt_at: next,
+      claimed_until: null,
       last_status_code: result.statusCode,
       last_error: lastError,
     });
@@ -272,8 +295,8 @@ export async function redeliver(deps: Deps, actor: Actor, deliveryId: string) {
       { machine: DELIVERY_STATES, entity: 'webhook delivery', from: current.status, to: 'PENDING', actor, audit: { action: 'webhook_delivery.redelivered', entityType: 'webhook_delivery', entityId: deliveryId } },
       now,
     );
+    // Due now: the next claim of any process sends it (an attempt still in flight keeps its lease).
     const row = await repo.updateDelivery(tx, actor.tenantId, deliveryId, { status, next_attempt_at: now });
-    await deps.queue.send(tx, DELIVER_JOB, { tenantId: actor.tenantId, deliveryId });
     return deliveryView(row, []);
   });
 }
@@ -310,14 +333,4 @@ export async function listDeliveries(deps: Deps, tenantId: string, endpointId: s
   const { rows, total } = await repo.listDeliveries(deps.db, tenantId, endpointId, page, status);
   const attempts = await repo.listAttempts(deps.db, tenantId, rows.map((r) => r.id));
   return { items: rows.map((r) => deliveryView(r, attempts.filter((a) => a.delivery_id === r.id))), total, ...page };
-}
-
-export function registerWebhookJobs(deps: Deps): void {
-  deps.queue.register<{ tenantId: string; deliveryId: string }>(
-    DELIVER_JOB,
-    async (data) => {
-      await deliver(deps, data.tenantId, data.deliveryId);
-    },
-    { retryLimit: 10, retryDelaySeconds: 5, batchSize: 5 },
-  );
 }

@@ -9,6 +9,10 @@ export interface WebhookEndpointsTable {
   /** Event types this endpoint receives (`event.created`, `event.*`); empty = all. */
   event_types: string[];
   enabled: boolean;
+  /** Failed attempts in a row (no answer, 5xx, 408, 429); any 2xx resets it. While above 0 the endpoint gets one delivery at a time. */
+  consecutive_failures: Generated<number>;
+  /** After a failure the endpoint rests until then; its deliveries wait, PENDING. */
+  paused_until: Generated<Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -24,7 +28,10 @@ export interface WebhookDeliveriesTable {
   body: string;
   status: 'PENDING' | 'DELIVERED' | 'FAILED';
   attempts: Generated<number>;
+  /** Due when at or before now. While an attempt is in flight: the end of its lease (claimed_until). */
   next_attempt_at: Date | null;
+  /** The lease of the attempt in flight: counts against the endpoint's bound until then (ADR 0019). */
+  claimed_until: Generated<Date | null>;
   last_status_code: number | null;
   last_error: string | null;
   created_at: ColumnType<Date, Date | undefined, Date>;
