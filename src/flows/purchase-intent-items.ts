@@ -8,6 +8,7 @@ import {
   pickTicketRanges,
   replacementCart,
   requireAmendable,
+  showOf,
   shrinkCart,
   strategyOf,
   takeCart,
@@ -16,7 +17,7 @@ import {
   type ReplaceItemsBody,
 } from '../modules/purchase-intents/index.js';
 import { invalidateTicketsOfIntent, lockIssuedTicketsOfIntent } from '../modules/tickets/index.js';
-import { checkAvailability } from './purchase-intent-availability.js';
+import { checkAvailability, confirmAvailability } from './purchase-intent-availability.js';
 
 /**
  * The cart changes of an existing purchase intent that reach other modules (SPEC §7, issue 5), each
@@ -28,16 +29,20 @@ type ItemsDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
 
 /**
  * `PUT /api/purchaseintents/:id/items`: replaces the cart's `tickets` (and `products` when sent).
- * Availability is re-checked under the ticket-option locks when the strategy checks it, counting only
- * the other intents (this one's lines are dropped first); then the lines and seats follow the new cart.
+ * Availability is re-checked against the options' capacity counters when the strategy checks it,
+ * counting only the other intents (this one's lines are dropped first); then the lines and seats
+ * follow the new cart and the capacity is confirmed under the counters' row locks.
  */
 export async function replaceItems(deps: ItemsDeps, actor: Actor, id: string, body: ReplaceItemsBody): Promise<IntentView> {
   return changeIntent(deps, actor, id, async (row, now, tx) => {
     const cart = await replacementCart(tx, row, body, now);
     const strategy = await strategyOf(tx, row);
     await dropLines(tx, row);
-    if (strategy.availabilityStrategy.checkAvailability) await checkAvailability(tx, row.tenant_id, row.show_pk, cart.wanted, now);
+    const checked = strategy.availabilityStrategy.checkAvailability;
+    const catalogue = checked ? new Map((await showOf(tx, row)).show.ticketOptions.map((o) => [o.ticketId, o.capacity])) : new Map<string, number | null>();
+    const capacities = checked ? await checkAvailability(tx, row.tenant_id, row.show_pk, cart.wanted, catalogue, now) : undefined;
     await takeCart(tx, row, cart, now);
+    if (capacities) await confirmAvailability(tx, row.tenant_id, row.show_pk, cart.wanted, capacities, now);
     return itemsReplacedChange(actor, row, cart, now);
   });
 }

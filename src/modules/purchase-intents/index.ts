@@ -1,7 +1,8 @@
 export { getStrategyForTenant } from './strategies.service.js';
 export type { CancellationStrategy, CompletionChannel, StrategyRecord } from './strategies.model.js';
 export { changeIntent, getIntent, listIntents, searchIntent, updateIntent, cancelIntent, setApproval, expireDueIntents, announceIntent } from './intents.service.js';
-export { announceNewIntent, insertIntentInTx, resolveStrategy } from './intents.create.js';
+export { announceNewIntent, insertIntentInTx, insertIntentLines, resolveStrategy } from './intents.create.js';
+export { capacityCounter, capacityRefusalOf, lockCapacityCounter, precheckCapacity, releaseExpiredHolds, type CapacityCounter } from './capacity.service.js';
 export { buildCart, cartTickets, placesHeldByOpenIntents, ticketsToIssue } from './intents.cart.js';
 export { resolveShow, showOf } from './intents.show.js';
 export { addHistoryEntry, requireTicketsToCreate, sendReservationMail, strategyOf, ticketsCreatedChange } from './intents.ops.service.js';

@@ -33,9 +33,8 @@ export async function resolveStrategy(ex: Executor, tenantId: string, body: Crea
 
 /**
  * Writes the new intent (status `new`, approved unless the strategy needs approval, expiring as the
- * strategy says), its lines (the places it holds per ticket option) and its seats. With the
- * strategy's `createTickets` it is marked as having tickets: the caller issues them in this
- * transaction.
+ * strategy says) and its seats. With the strategy's `createTickets` it is marked as having tickets:
+ * the caller issues them in this transaction. Its lines come last (`insertIntentLines`).
  */
 export async function insertIntentInTx(
   tx: Tx,
@@ -79,12 +78,24 @@ export async function insertIntentInTx(
     created_at: now,
     updated_at: now,
   });
-  await repo.insertLines(
-    tx,
-    [...cart.wanted].map(([optionId, w]) => ({ tenant_id: actor.tenantId, intent_id: id, show_pk: show.id, ticket_option_id: optionId, amount: w.amount })),
-  );
   await holdSeats(tx, actor.tenantId, show.id, id, cart.tickets, now);
   return row;
+}
+
+/**
+ * The new intent's lines: the places it takes per ticket option (holding them itself unless its
+ * tickets were issued, which then take them). Written last in the creating transaction, just before
+ * the capacity confirmation: the line's trigger adds the places to the option's capacity counter and
+ * holds its row lock until commit, so the less follows, the less other creates of the option wait.
+ */
+export async function insertIntentLines(tx: Tx, row: IntentRow, cart: Pick<Cart, 'wanted'>): Promise<void> {
+  const holding = row.status === 'new' && !row.tickets_issued;
+  await repo.insertLines(
+    tx,
+    [...cart.wanted]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([optionId, w]) => ({ tenant_id: row.tenant_id, intent_id: row.id, show_pk: row.show_pk, ticket_option_id: optionId, amount: w.amount, holding, expires_at: row.expires_at })),
+  );
 }
 
 /** The new intent's audit row and `purchaseIntent.created`; returns it as the API shows it. */

@@ -20,10 +20,10 @@ export const intentsRepository = {
     return ex.insertInto('purchase_intents').values(row).returningAll().executeTakeFirstOrThrow();
   },
 
-  async insertLines(ex: Executor, rows: Insertable<PurchaseIntentLinesTable>[]): Promise<void> {
+  /** Lines written with their holding state (`holding`, `expires_at`) as the caller's intent has it. */
+  async insertLines(ex: Executor, rows: (Insertable<PurchaseIntentLinesTable> & { holding: boolean })[]): Promise<void> {
     if (rows.length === 0) return;
     await ex.insertInto('purchase_intent_lines').values(rows).execute();
-    for (const intentId of new Set(rows.map((r) => r.intent_id))) await syncLines(ex, rows[0]!.tenant_id, intentId);
   },
 
   async find(ex: Executor, tenantId: string, id: string): Promise<IntentRow | undefined> {
