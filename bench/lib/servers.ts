@@ -203,3 +203,43 @@ export function tempDataDir(): { dir: string; remove(): Promise<void> } {
   const unregister = onCleanup(remove);
   return { dir, remove };
 }
+
+/**
+ * A second `serve` on the data folder of an Encore that is already running there: it attaches to that
+ * Encore's embedded PostgreSQL as a guest (src/db/embedded.ts), so both API processes share one
+ * database, as `serve` processes scaled out on one machine do. Stopping it stops this process only;
+ * the owner keeps (and later stops) PostgreSQL, so stop the guest first.
+ */
+export async function startEncoreGuest(opts: EncoreOptions): Promise<Server> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const proc = spawnTsx(CLI, ['serve'], encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env }));
+  let disposed = false;
+  const dispose = async (): Promise<void> => {
+    if (disposed) return;
+    disposed = true;
+    unregister();
+    await forceStop(proc, undefined);
+  };
+  const unregister = onCleanup(dispose);
+  try {
+    await waitForOk(`${url}/health`, { timeoutMs: opts.healthTimeoutMs ?? 120_000, alive: () => !proc.hasExited() });
+  } catch (err) {
+    await dispose();
+    throw new Error(`the second Encore did not start: ${(err as Error).message}\n${proc.output().trim().slice(-3000)}`);
+  }
+  return {
+    url,
+    proc,
+    readyMs: performance.now() - t0,
+    stop: async () => {
+      try {
+        return await stopGracefully(proc, () => undefined);
+      } finally {
+        await dispose();
+      }
+    },
+    dispose,
+  };
+}
