@@ -10,6 +10,8 @@ import { startAttributingReceiver, type Received } from './multi-process/receive
  * PostgreSQL): three `encore serve` and two `encore worker` processes, spawned as a user would, on one
  * database and one secret key. Requests are spread over the three APIs; jobs (ticket ingestion,
  * webhook deliveries) are taken by whichever process fetches them first (serve runs job workers too).
+ * The database is this file's copy of the migrated template (test/global-setup.ts); the five processes
+ * run the migrations at once as they start (none pending: Kysely's migration lock makes that safe).
  * Every invariant is checked with SQL on the shared database at the end of each part.
  */
 
