@@ -50,10 +50,12 @@ async function reserve(deps: BuyingDeps, actor: Actor, input: ReserveInput): Pro
 
 async function reserveOnce(deps: BuyingDeps, actor: Actor, input: ReserveInput): Promise<IntentionView> {
   await refuseUnavailableListings(deps.db, actor.tenantId, input.listingIds, deps.clock.now(), input.field);
+  // Read before the transaction (issue 13, item 4): the tenant's settings guard nothing the
+  // reservation locks, so the transaction holds the listings only for the writes.
+  const settings = await getMarketSettings(deps.db, actor.tenantId);
   const reserved = await withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
     const id = newIntentionId(now);
-    const settings = await getMarketSettings(tx, actor.tenantId);
     const listings = await reserveListings(tx, deps, actor.tenantId, input.listingIds, { intentionId: id, now, field: input.field, minutes: settings.holdMinutes });
     checkReservation(listings, input);
     const lang = negotiateLang(input.lang, settings.defaultLanguage);

@@ -18,13 +18,14 @@ import {
 import { holderPolicy, showSchedule } from '../modules/events/index.js';
 import { claimListingsForSale, listingsNoLongerFor, releaseListingsOf } from '../modules/listings/index.js';
 import {
-  beginPayment,
+  beginPaymentWithLines,
   chargePayment,
   confirmPayment,
   latestPaymentOf,
   normalizeCardNumber,
   requestRefund,
   type ChargeResult,
+  type PaymentLineRow,
   type PaymentRow,
   type Settlement,
 } from '../modules/payments/index.js';
@@ -61,7 +62,7 @@ async function resultView(deps: PurchaseDeps, tenantId: string, intentionId: str
 }
 
 type Begun =
-  | { kind: 'started'; tenantId: string; payment: PaymentRow }
+  | { kind: 'started'; tenantId: string; payment: PaymentRow; lines: PaymentLineRow[] }
   | { kind: 'finished'; tenantId: string; intentionId: string }
   | { kind: 'lost'; intentionId: string; listingIds: string[] };
 
@@ -136,7 +137,7 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
       ...(found.buyer_email === null ? { buyer_email: buyer, buyer_from_checkout: true } : {}),
       holder_name: holderName,
     });
-    const payment = await beginPayment(tx, deps, {
+    const { payment, lines } = await beginPaymentWithLines(tx, deps, {
       tenantId: found.tenant_id,
       purpose: 'RESALE_ORDER',
       currency: found.currency,
@@ -145,7 +146,7 @@ async function begin(deps: PurchaseDeps, intentionId: string, secret: string, bu
       actor: checkoutActor(found.tenant_id),
       now,
     });
-    return { kind: 'started', tenantId: found.tenant_id, payment };
+    return { kind: 'started', tenantId: found.tenant_id, payment, lines };
   });
 }
 
@@ -164,12 +165,15 @@ export async function payIntention(deps: PurchaseDeps, intentionId: string, body
     return resultView(deps, begun.tenantId, begun.intentionId, payment!);
   }
   const result = await chargePayment(deps, begun.payment, cardNumber);
-  return confirmCharge(deps, begun.tenantId, begun.payment.id, result);
+  return confirmCharge(deps, begun.tenantId, begun.payment.id, result, begun.lines);
 }
 
-/** Step three, idempotent by payment: the provider's answer recorded once, and its consequences. */
-export async function confirmCharge(deps: PurchaseDeps, tenantId: string, paymentId: string, result: ChargeResult): Promise<PayResultView> {
-  const { intentionId, payment } = await confirmPayment(deps, tenantId, paymentId, result, resaleSettlement(deps));
+/**
+ * Step three, idempotent by payment: the provider's answer recorded once, and its consequences.
+ * `lines`: the payment's lines when the caller just began it (saves reading them in the transaction).
+ */
+export async function confirmCharge(deps: PurchaseDeps, tenantId: string, paymentId: string, result: ChargeResult, lines?: readonly PaymentLineRow[]): Promise<PayResultView> {
+  const { intentionId, payment } = await confirmPayment(deps, tenantId, paymentId, result, resaleSettlement(deps), lines);
   return resultView(deps, tenantId, intentionId, payment);
 }
 

@@ -1,6 +1,7 @@
 export { findPayment, latestPaymentOf, normalizeCardNumber, paymentInFlight, paymentProvider, paymentsOf } from './payments.service.js';
 export {
   beginPayment,
+  beginPaymentWithLines,
   chargePayment,
   confirmPayment,
   PAYMENT_REFUND_JOB,

@@ -55,11 +55,16 @@ export interface BeginPayment {
 
 /** Step 1, in the caller's transaction. A charge already in flight for a subject is 409 PAYMENT_IN_PROGRESS. */
 export async function beginPayment(tx: Tx, deps: Pick<Deps, 'config'>, input: BeginPayment): Promise<PaymentRow> {
+  return (await beginPaymentWithLines(tx, deps, input)).payment;
+}
+
+/** `beginPayment`, also answering the payment's lines (for `confirmPayment`, which then need not read them). */
+export async function beginPaymentWithLines(tx: Tx, deps: Pick<Deps, 'config'>, input: BeginPayment): Promise<{ payment: PaymentRow; lines: PaymentLineRow[] }> {
   const subjects = input.lines.map((l) => l.subjectId);
   const amountMinor = input.lines.reduce((s, l) => s + l.amountMinor, 0);
   // No read first: the unique index on live lines is the check (checkouts lock their subjects, so
   // this is the backstop, and a purchase saves the round trip).
-  const payment = await repo.insert(
+  const begun = await repo.insert(
     tx,
     {
       tenant_id: input.tenantId,
@@ -86,8 +91,8 @@ export async function beginPayment(tx: Tx, deps: Pick<Deps, 'config'>, input: Be
     }
     throw err;
   });
-  await recordAudit(tx, input.actor, { action: 'payment.started', entityType: 'payment', entityId: payment.id, after: { purpose: input.purpose, subjects, amountMinor } }, input.now);
-  return payment;
+  await recordAudit(tx, input.actor, { action: 'payment.started', entityType: 'payment', entityId: begun.payment.id, after: { purpose: input.purpose, subjects, amountMinor } }, input.now);
+  return begun;
 }
 
 /** Step 2, outside any transaction. */
@@ -121,24 +126,42 @@ function statusOf(result: ChargeResult): 'SUCCEEDED' | 'DECLINED' | 'FAILED' {
   return result.status === 'succeeded' ? 'SUCCEEDED' : result.status === 'declined' ? 'DECLINED' : 'FAILED';
 }
 
-/** Step 3: the provider's answer recorded once, and the caller's settlement in the same transaction. */
-export async function confirmPayment<L, R>(deps: PaymentDeps, tenantId: string, paymentId: string, result: ChargeResult, settlement: Settlement<L, R>): Promise<R> {
+/**
+ * Step 3: the provider's answer recorded once, and the caller's settlement in the same transaction.
+ * `knownLines` are the payment's lines as `beginPaymentWithLines` answered them (lines never change
+ * after the insert), which saves reading them; the reconciler passes none. The payment row is locked
+ * and changed by one conditional statement (still PROCESSING), after the caller's rows.
+ */
+export async function confirmPayment<L, R>(deps: PaymentDeps, tenantId: string, paymentId: string, result: ChargeResult, settlement: Settlement<L, R>, knownLines?: readonly PaymentLineRow[]): Promise<R> {
   return withTx(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const lines = await repo.linesOf(tx, tenantId, paymentId);
+    const lines = knownLines ?? (await repo.linesOf(tx, tenantId, paymentId));
     if (lines.length === 0) throw new Error(`payment ${paymentId} does not exist`);
     const locked = await settlement.lock(tx, tenantId, lines);
-    const payment = (await repo.find(tx, tenantId, paymentId, { lock: true }))!;
-    if (payment.status !== 'PROCESSING') return settlement.confirmedBefore(tx, locked, payment, lines);
     const taken = result.status === 'succeeded';
-    const to = await recordTransition(
+    const recorded = await repo.confirmProcessing(tx, tenantId, paymentId, {
+      status: statusOf(result),
+      provider_ref: result.providerRef,
+      card_last4: result.last4,
+      failure_code: result.status === 'succeeded' ? null : result.code,
+      failure_message: result.status === 'succeeded' ? null : result.message,
+      updated_at: now,
+    });
+    if (!recorded) {
+      const before = await repo.find(tx, tenantId, paymentId, { lock: true });
+      if (!before) throw new Error(`payment ${paymentId} does not exist`);
+      return settlement.confirmedBefore(tx, locked, before, lines);
+    }
+    // The transition was made by the statement above (PROCESSING → the answer, always allowed):
+    // recorded here through the state machine, with its audit row and webhook.
+    await recordTransition(
       tx,
       deps,
       {
         machine: PAYMENT_STATES,
         entity: `payment ${paymentId}`,
-        from: payment.status,
-        to: statusOf(result),
+        from: 'PROCESSING',
+        to: recorded.status,
         actor: engineActor(tenantId),
         audit: taken
           ? { action: 'payment.succeeded', entityType: 'payment', entityId: paymentId, after: { status: 'SUCCEEDED', providerRef: result.providerRef } }
@@ -146,14 +169,6 @@ export async function confirmPayment<L, R>(deps: PaymentDeps, tenantId: string, 
       },
       now,
     );
-    const recorded = await repo.setStatus(tx, tenantId, paymentId, {
-      status: to,
-      provider_ref: result.providerRef,
-      card_last4: result.last4,
-      failure_code: result.status === 'succeeded' ? null : result.code,
-      failure_message: result.status === 'succeeded' ? null : result.message,
-      updated_at: now,
-    });
     return taken ? settlement.succeeded(tx, locked, recorded, lines) : settlement.failed(tx, locked, recorded, lines);
   });
 }

@@ -13,18 +13,20 @@ export interface LineInput {
 
 /** Every statement on `payments` and `payment_lines` (migration 0018). */
 export const paymentsRepository = {
-  /** The payment and its lines, live: the unique index on live lines refuses a second charge in flight. */
-  async insert(tx: Tx, row: Omit<Insertable<PaymentsTable>, 'context'> & { context: Record<string, unknown> }, lines: readonly LineInput[]): Promise<PaymentRow> {
+  /**
+   * The payment and its lines, live: the unique index on live lines refuses a second charge in
+   * flight. One statement (the lines in a data-modifying CTE): it is on every purchase's path.
+   */
+  async insert(tx: Tx, row: Omit<Insertable<PaymentsTable>, 'context'> & { context: Record<string, unknown> }, lines: readonly LineInput[]): Promise<{ payment: PaymentRow; lines: PaymentLineRow[] }> {
+    const lineRows = lines.map((l) => ({ tenant_id: row.tenant_id, payment_id: row.id, purpose: row.purpose, subject_id: l.subjectId, kind: l.kind, amount_minor: l.amountMinor, live: true }));
     const payment = await tx
+      .with('lines', (db) => db.insertInto('payment_lines').values(lineRows))
       .insertInto('payments')
       .values({ ...row, context: JSON.stringify(row.context) })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('payment_lines')
-      .values(lines.map((l) => ({ tenant_id: row.tenant_id, payment_id: row.id, purpose: row.purpose, subject_id: l.subjectId, kind: l.kind, amount_minor: l.amountMinor, live: true })))
-      .execute();
-    return payment;
+    // As linesOf reads them: by subject.
+    return { payment, lines: [...lineRows].sort((a, b) => (a.subject_id < b.subject_id ? -1 : a.subject_id > b.subject_id ? 1 : 0)) };
   },
 
   async find(ex: Executor, tenantId: string, id: string, opts: { lock?: boolean } = {}): Promise<PaymentRow | undefined> {
@@ -35,6 +37,35 @@ export const paymentsRepository = {
 
   async linesOf(ex: Executor, tenantId: string, paymentId: string): Promise<PaymentLineRow[]> {
     return ex.selectFrom('payment_lines').selectAll().where('tenant_id', '=', tenantId).where('payment_id', '=', paymentId).orderBy('subject_id').execute();
+  },
+
+  /**
+   * The charge's answer recorded on a payment still PROCESSING (its lines no longer live), in one
+   * statement that also locks it; undefined when it was confirmed before (a retry, the reconciler).
+   */
+  async confirmProcessing(
+    tx: Tx,
+    tenantId: string,
+    id: string,
+    set: { status: PaymentStatus; provider_ref: string | null; card_last4: string | null; failure_code: string | null; failure_message: string | null; updated_at: Date },
+  ): Promise<PaymentRow | undefined> {
+    return tx
+      .with('lines', (db) =>
+        db
+          .updateTable('payment_lines')
+          .set({ live: false })
+          .where('tenant_id', '=', tenantId)
+          .where('payment_id', '=', id)
+          // Only when the payment row below is still PROCESSING (the same snapshot decides both).
+          .where(({ exists, selectFrom }) => exists(selectFrom('payments').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).where('status', '=', 'PROCESSING'))),
+      )
+      .updateTable('payments')
+      .set(set)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('status', '=', 'PROCESSING')
+      .returningAll()
+      .executeTakeFirst();
   },
 
   /**
