@@ -57,7 +57,7 @@ export const paymentsRepository = {
           .where('tenant_id', '=', tenantId)
           .where('payment_id', '=', id)
           // Only when the payment row below is still PROCESSING (the same snapshot decides both).
-          .where(({ exists, selectFrom }) => exists(selectFrom('payments').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).where('status', '=', 'PROCESSING'))),
+          .where((eb) => eb.exists(eb.selectFrom('payments').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).where('status', '=', 'PROCESSING'))),
       )
       .updateTable('payments')
       .set(set)
