@@ -19,8 +19,9 @@ import { purchaseBench } from './purchase.bench.js';
 import { purchaseIntentsBench } from './purchase-intents.bench.js';
 import { startupBench } from './startup.bench.js';
 import { ticketsIngestBench } from './tickets-ingest.bench.js';
+import { webhooksBench } from './webhooks.bench.js';
 
-const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench, purchaseIntentsBench, accessLayerBench, pagesBench];
+const BENCHMARKS: Benchmark[] = [eventsBench, startupBench, memoryBench, admissionBench, ticketsIngestBench, onsaleRaceBench, purchaseBench, purchaseIntentsBench, accessLayerBench, pagesBench, webhooksBench];
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;

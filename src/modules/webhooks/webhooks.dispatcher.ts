@@ -86,6 +86,7 @@ export class WebhookDispatcher {
     const now = clock.now();
     const leaseUntil = new Date(now.getTime() + config.webhookTimeoutMs + LEASE_MARGIN_MS);
     return withTx(this.deps.db, async (tx) => {
+      await repo.preferOrderedIndexes(tx);
       const endpoints = await repo.lockReadyEndpoints(tx, now, config.webhookEndpointConcurrency, free);
       const take = shareOut(endpoints, free);
       const claimed = await repo.claimDeliveries(tx, take, now, leaseUntil);

@@ -5,6 +5,59 @@ import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhooks.t
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 
+/**
+ * The claim's two statements (see the repository methods that run them), apart so a test can EXPLAIN
+ * exactly what runs and check that each reads the index meant for it.
+ */
+export const claimStatements = {
+  readyEndpoints: (now: Date, perEndpoint: number, max: number) =>
+    sql<EndpointRow & { cap: number; slots: number }>`
+    SELECT e.*, c.cap, c.cap - c.busy AS slots
+    FROM webhook_endpoints e
+    CROSS JOIN LATERAL (
+      SELECT d.next_attempt_at AS oldest FROM webhook_deliveries d
+      WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
+      ORDER BY d.next_attempt_at, d.id
+      LIMIT 1
+    ) o
+    CROSS JOIN LATERAL (
+      SELECT CASE WHEN e.consecutive_failures > 0 THEN 1 ELSE ${perEndpoint}::int END AS cap, count(*)::int AS busy
+      FROM webhook_deliveries f
+      WHERE f.tenant_id = e.tenant_id AND f.endpoint_id = e.id AND f.claimed_until > ${now}
+    ) c
+    WHERE (e.paused_until IS NULL OR e.paused_until <= ${now}) AND c.busy < c.cap
+    ORDER BY o.oldest
+    LIMIT ${max}
+    FOR NO KEY UPDATE OF e SKIP LOCKED
+  `,
+
+  claim: (take: ReadonlyArray<{ tenantId: string; endpointId: string; count: number; cap: number }>, now: Date, leaseUntil: Date) =>
+    sql<DeliveryRow>`
+    WITH picked AS (
+      SELECT d.tenant_id, d.id
+      FROM unnest(
+        ${take.map((t) => t.tenantId)}::text[], ${take.map((t) => t.endpointId)}::text[],
+        ${take.map((t) => t.count)}::int[], ${take.map((t) => t.cap)}::int[]
+      ) AS e(tenant_id, endpoint_id, n, cap)
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS busy FROM webhook_deliveries f
+        WHERE f.tenant_id = e.tenant_id AND f.endpoint_id = e.endpoint_id AND f.claimed_until > ${now}
+      ) c
+      CROSS JOIN LATERAL (
+        SELECT d.tenant_id, d.id FROM webhook_deliveries d
+        WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.endpoint_id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT greatest(0, least(e.n, e.cap - c.busy))
+        FOR UPDATE SKIP LOCKED
+      ) d
+    )
+    UPDATE webhook_deliveries w SET claimed_until = ${leaseUntil}, next_attempt_at = ${leaseUntil}
+    FROM picked
+    WHERE w.tenant_id = picked.tenant_id AND w.id = picked.id
+    RETURNING w.*
+  `,
+};
+
 export const webhooksRepository = {
   async insertEndpoint(ex: Executor, row: Insertable<WebhookEndpointsTable>): Promise<EndpointRow> {
     return ex.insertInto('webhook_endpoints').values(row).returningAll().executeTakeFirstOrThrow();
@@ -76,6 +129,30 @@ export const webhooksRepository = {
     return ex.updateTable('webhook_deliveries').set(set).where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   },
 
+  /**
+   * A 2xx, in one statement (the hot path: one round trip): the delivery becomes DELIVERED and its
+   * attempt is logged, provided it is still PENDING; undefined otherwise (nothing written).
+   */
+  async recordDelivered(
+    ex: Executor,
+    d: { tenantId: string; id: string; status: DeliveryRow['status']; startedAt: Date; durationMs: number; statusCode: number; responseBody: string | null; deliveredAt: Date },
+  ): Promise<DeliveryRow | undefined> {
+    const { rows } = await sql<DeliveryRow>`
+      WITH done AS (
+        UPDATE webhook_deliveries
+        SET status = ${d.status}, attempts = attempts + 1, next_attempt_at = NULL, claimed_until = NULL,
+            last_status_code = ${d.statusCode}::int, last_error = NULL, delivered_at = ${d.deliveredAt}
+        WHERE tenant_id = ${d.tenantId} AND id = ${d.id} AND status = 'PENDING'
+        RETURNING *
+      ), logged AS (
+        INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
+        SELECT tenant_id, id, attempts, ${d.startedAt}, ${d.durationMs}::int, ${d.statusCode}::int, NULL, ${d.responseBody} FROM done
+      )
+      SELECT * FROM done
+    `.execute(ex);
+    return rows[0];
+  },
+
   async insertAttempt(
     ex: Executor,
     row: { tenant_id: string; delivery_id: string; attempt: number; started_at: Date; duration_ms: number; status_code: number | null; error: string | null; response_body: string | null },
@@ -114,28 +191,19 @@ export const webhooksRepository = {
    * so claimDeliveries counts again. The endpoint whose oldest due delivery waited longest comes first.
    */
   async lockReadyEndpoints(tx: Tx, now: Date, perEndpoint: number, max: number): Promise<Array<EndpointRow & { cap: number; slots: number }>> {
-    const { rows } = await sql<EndpointRow & { cap: number; slots: number }>`
-      SELECT e.*, c.cap, c.cap - c.busy AS slots
-      FROM webhook_endpoints e
-      CROSS JOIN LATERAL (
-        SELECT CASE WHEN e.consecutive_failures > 0 THEN 1 ELSE ${perEndpoint}::int END AS cap, count(*)::int AS busy
-        FROM webhook_deliveries f
-        WHERE f.tenant_id = e.tenant_id AND f.endpoint_id = e.id AND f.claimed_until > ${now}
-      ) c
-      WHERE (e.paused_until IS NULL OR e.paused_until <= ${now})
-        AND c.busy < c.cap
-        AND EXISTS (
-          SELECT 1 FROM webhook_deliveries d
-          WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
-        )
-      ORDER BY (
-        SELECT min(d.next_attempt_at) FROM webhook_deliveries d
-        WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
-      )
-      LIMIT ${max}
-      FOR NO KEY UPDATE OF e SKIP LOCKED
-    `.execute(tx);
+    const { rows } = await claimStatements.readyEndpoints(now, perEndpoint, max).execute(tx);
     return rows;
+  },
+
+  /**
+   * A claim's statements read one endpoint's due deliveries in `webhook_deliveries_due` order. On a
+   * table without statistics (new, or never analysed) the planner rates every index that starts with
+   * (tenant_id, endpoint_id) the same and may take `webhook_deliveries_endpoint` plus a sort, reading
+   * the endpoint's whole history each claim; with sorting priced out it takes the index whose order
+   * is the one asked for. The setting ends with the claim's transaction.
+   */
+  async preferOrderedIndexes(tx: Tx): Promise<void> {
+    await sql`SET LOCAL enable_sort = off`.execute(tx);
   },
 
   /**
@@ -147,30 +215,7 @@ export const webhooksRepository = {
    */
   async claimDeliveries(tx: Tx, take: Array<{ tenantId: string; endpointId: string; count: number; cap: number }>, now: Date, leaseUntil: Date): Promise<DeliveryRow[]> {
     if (take.length === 0) return [];
-    const { rows } = await sql<DeliveryRow>`
-      WITH picked AS (
-        SELECT d.tenant_id, d.id
-        FROM unnest(
-          ${take.map((t) => t.tenantId)}::text[], ${take.map((t) => t.endpointId)}::text[],
-          ${take.map((t) => t.count)}::int[], ${take.map((t) => t.cap)}::int[]
-        ) AS e(tenant_id, endpoint_id, n, cap)
-        CROSS JOIN LATERAL (
-          SELECT count(*)::int AS busy FROM webhook_deliveries f
-          WHERE f.tenant_id = e.tenant_id AND f.endpoint_id = e.endpoint_id AND f.claimed_until > ${now}
-        ) c
-        CROSS JOIN LATERAL (
-          SELECT d.tenant_id, d.id FROM webhook_deliveries d
-          WHERE d.tenant_id = e.tenant_id AND d.endpoint_id = e.endpoint_id AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}
-          ORDER BY d.next_attempt_at, d.id
-          LIMIT greatest(0, least(e.n, e.cap - c.busy))
-          FOR UPDATE SKIP LOCKED
-        ) d
-      )
-      UPDATE webhook_deliveries w SET claimed_until = ${leaseUntil}, next_attempt_at = ${leaseUntil}
-      FROM picked
-      WHERE w.tenant_id = picked.tenant_id AND w.id = picked.id
-      RETURNING w.*
-    `.execute(tx);
+    const { rows } = await claimStatements.claim(take, now, leaseUntil).execute(tx);
     return rows;
   },
 

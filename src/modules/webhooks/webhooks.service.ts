@@ -216,16 +216,33 @@ function endpointAnswered(statusCode: number | null): boolean {
 }
 
 /**
- * One attempt of a delivery read (or claimed) before. The HTTP call happens outside any transaction;
- * its outcome, the attempt log row, the delivery's next attempt and the endpoint's circuit are then
- * written together. A 2xx is success; anything else (including timeouts and connection errors) is
- * retried with backoff until the 24-hour window closes. The lease of a claim ends here.
+ * One attempt of a delivery read (or claimed) before. The HTTP call happens outside any transaction.
+ * A 2xx is success, written in one statement (DELIVERED and the attempt log row). Anything else
+ * (including timeouts and connection errors) is retried with backoff until the 24-hour window
+ * closes: the attempt log row, the delivery's next attempt and the endpoint's circuit are written
+ * together. The lease of a claim ends here.
  */
 export async function attemptDelivery(deps: Deps, endpoint: EndpointRow, delivery: DeliveryRow): Promise<DeliveryRow | undefined> {
   const tenantId = delivery.tenant_id;
   const deliveryId = delivery.id;
   const startedAt = deps.clock.now();
   const result = await post(endpoint, delivery, startedAt, deps.config);
+
+  if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+    const delivered = await repo.recordDelivered(deps.db, {
+      tenantId,
+      id: deliveryId,
+      status: transition(DELIVERY_STATES, 'webhook delivery', 'PENDING', 'DELIVERED'),
+      startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      responseBody: result.responseBody,
+      deliveredAt: deps.clock.now(),
+    });
+    // Read at claim time: the common case (a healthy endpoint) writes nothing to the endpoint row.
+    if (endpoint.consecutive_failures > 0 || endpoint.paused_until !== null) await repo.recordEndpointRecovered(deps.db, tenantId, endpoint.id);
+    return delivered ?? (await repo.findDelivery(deps.db, tenantId, deliveryId));
+  }
 
   return withTx(deps.db, async (tx) => {
     const current = await repo.lockDelivery(tx, tenantId, deliveryId);
@@ -242,26 +259,13 @@ export async function attemptDelivery(deps: Deps, endpoint: EndpointRow, deliver
       response_body: result.responseBody,
     });
     const now = deps.clock.now();
-    if (endpointAnswered(result.statusCode)) {
-      // Read at claim time: the common case (a healthy endpoint) writes nothing to the endpoint row.
-      if (endpoint.consecutive_failures > 0 || endpoint.paused_until !== null) await repo.recordEndpointRecovered(tx, tenantId, endpoint.id);
-    } else {
+    if (!endpointAnswered(result.statusCode)) {
       const failures = endpoint.consecutive_failures + 1;
       await repo.recordEndpointFailure(tx, tenantId, endpoint.id, failures, new Date(now.getTime() + retryDelayMs(failures, deps.config.webhookRetryBaseMs)));
+    } else if (endpoint.consecutive_failures > 0 || endpoint.paused_until !== null) {
+      await repo.recordEndpointRecovered(tx, tenantId, endpoint.id);
     }
-    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    const lastError = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
-    if (ok) {
-      return repo.updateDelivery(tx, tenantId, deliveryId, {
-        status: transition(DELIVERY_STATES, 'webhook delivery', current.status, 'DELIVERED'),
-        attempts: attempt,
-        next_attempt_at: null,
-        claimed_until: null,
-        last_status_code: result.statusCode,
-        last_error: null,
-        delivered_at: now,
-      });
-    }
+    const lastError = result.error ?? `HTTP ${result.statusCode}`;
     const next = new Date(now.getTime() + retryDelayMs(attempt, deps.config.webhookRetryBaseMs));
     if (next.getTime() > current.created_at.getTime() + RETRY_WINDOW_MS) {
       return repo.updateDelivery(tx, tenantId, deliveryId, {
