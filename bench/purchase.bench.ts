@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import { cpuProbe, cpuText, sampleWaits, waitsText, createEvent, createListings, createTickets, dataOf, invariantViolations, percentile, pool, type Client, withServedTenant } from './lib/marketplace.js';
+import { pgbenchReference, type PgbenchResult } from './lib/pgbench.js';
 import type { Benchmark, BenchReport, Metric } from './lib/report.js';
 import { table } from './lib/report.js';
 import { fmtNum } from './lib/stats.js';
@@ -17,6 +18,11 @@ const WORKERS = 50;
 const WARMUP = 50;
 /** Purchases one at a time after the measured run: the service time of each step without queueing. */
 const SEQUENTIAL = 30;
+/** The reference of issue 13: full purchase (50 buyers) ≥ 0.1 of pgbench -N on the same PostgreSQL. */
+const TARGET_RATIO = 0.1;
+const PGBENCH_CLIENTS = 20;
+const PGBENCH_THREADS = 2;
+const PGBENCH_SECONDS = 10;
 
 interface Step {
   reserve: number;
@@ -78,6 +84,8 @@ export const purchaseBench: Benchmark = {
   async run(opts): Promise<BenchReport> {
     const problems: string[] = [];
     const violations: string[] = [];
+    let pgbench: PgbenchResult | undefined;
+    let pgbenchNote = '';
     const { run, sequential, waits } = await withServedTenant(WORKERS + 10, opts.log, async ({ encore, db, client, tenantId, apiKey, dataDir }) => {
       await createEvent(client, apiKey, 'purchase');
       const warmTickets = Array.from({ length: WARMUP }, (_, i) => `W${i}`);
@@ -137,6 +145,7 @@ export const purchaseBench: Benchmark = {
     if (orders !== expected || completed !== expected) violations.push(`the database holds ${orders} orders (${completed} COMPLETED) for ${expected} purchases answered COMPLETED`);
     violations.push(...(await invariantViolations(db, tenantId)));
     problems.push(...violations);
+      ({ result: pgbench, note: pgbenchNote } = await pgbenchReference(dataDir, { clients: PGBENCH_CLIENTS, threads: PGBENCH_THREADS, durationS: PGBENCH_SECONDS, log: opts.log }, problems));
       return { run, sequential, waits };
     });
 
@@ -144,6 +153,8 @@ export const purchaseBench: Benchmark = {
     const reserve = dist(run.steps.map((s) => s.reserve));
     const pay = dist(run.steps.map((s) => s.pay));
     const rate = run.steps.length / run.seconds;
+    const tps = pgbench?.tps ?? Number.NaN;
+    const ratio = rate / tps;
     const summary: Metric[] = [
       { metric: `purchase throughput (${LISTINGS} purchases, ${WORKERS} concurrent buyers)`, value: `${fmtNum(rate, 1)} purchases/s` },
       { metric: 'purchase (reserve + pay) latency p50 / p99', value: `${ms(total.p50)} / ${ms(total.p99)} ms` },
@@ -151,6 +162,16 @@ export const purchaseBench: Benchmark = {
       { metric: 'pay (charge + settle) latency p50 / p99', value: `${ms(pay.p50)} / ${ms(pay.p99)} ms` },
       { metric: 'server CPU per purchase (node + postgres)', value: `${fmtNum((1000 * (run.cpu.node + run.cpu.postgres)) / Math.max(1, run.steps.length), 1)} ms (${fmtNum((1000 * run.cpu.node) / Math.max(1, run.steps.length), 1)} + ${fmtNum((1000 * run.cpu.postgres) / Math.max(1, run.steps.length), 1)})` },
       { metric: "serve's database sessions: mean busy sessions by wait event", value: waitsText(waits) },
+      {
+        metric: `reference: pgbench -N (${PGBENCH_CLIENTS} clients, ${PGBENCH_SECONDS} s, same PostgreSQL, after the purchases)`,
+        value: pgbench && Number.isFinite(tps) ? `${fmtNum(tps)} tps` : pgbenchNote || 'n/a',
+      },
+      {
+        metric: 'ratio purchases/s / pgbench tps',
+        value: Number.isFinite(ratio) ? fmtNum(ratio, 2) : 'n/a',
+        target: `≥ ${TARGET_RATIO}`,
+        pass: Number.isFinite(ratio) && ratio >= TARGET_RATIO,
+      },
       { metric: `reference: one purchase at a time (${SEQUENTIAL}), buyIntention / pay p50`, value: `${ms(dist(sequential.steps.map((x) => x.reserve)).p50)} / ${ms(dist(sequential.steps.map((x) => x.pay)).p50)} ms` },
       {
         metric: 'orders COMPLETED, tickets owned by their buyers, no double sale',
