@@ -1,3 +1,4 @@
+import { analyzeNeverAnalysedTables } from '../db/analyze.js';
 import { createTenantIfNone } from '../modules/tenants/index.js';
 import { buildApp, type App } from './app.js';
 import type { Config } from './config.js';
@@ -39,10 +40,13 @@ export async function serve(config: Config, print: Print = (l) => process.stdout
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   print(`Encore is serving on ${url} (started in ${Math.round(performance.now() - t0)} ms; API reference at ${config.publicUrl}/docs)`);
 
+  const analyzing = analyzeWhileServing(runtime.deps, (err) => app.log.error({ err }, 'analyse of never-analysed tables failed'));
+
   let closing: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
     closing ??= (async () => {
       print(`shutting down (${reason})`);
+      await analyzing.stop();
       await app.close();
       await runtime.close();
       print('stopped');
@@ -50,6 +54,30 @@ export async function serve(config: Config, print: Print = (l) => process.stdout
     return closing;
   };
   return { app, runtime, url, shutdown };
+}
+
+/** How often `serve` looks for tables that hold rows and were never analysed. */
+export const ANALYZE_CHECK_MS = 30_000;
+
+/**
+ * Tables that hold rows but were never analysed get their statistics from `serve` (db/analyze.ts):
+ * now, and every ANALYZE_CHECK_MS while it runs. The check is one catalogue read; once every table
+ * has statistics it analyses nothing.
+ */
+function analyzeWhileServing(deps: Deps, onError: (err: unknown) => void): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = running.then(() => analyzeNeverAnalysedTables(deps.db)).catch(onError);
+  };
+  tick();
+  const timer = setInterval(tick, ANALYZE_CHECK_MS);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** On the very first start, a demo tenant and a curl line, so a newcomer can call the API at once. */

@@ -26,6 +26,7 @@ import * as m0024 from './migrations/0024-lead-last-alerted.js';
 import * as m0025 from './migrations/0025-purchase-intent-checkouts.js';
 import * as m0026 from './migrations/0026-fan-sessions.js';
 import * as m0027 from './migrations/0027-checkout-extension.js';
+import * as m0028 from './migrations/0028-plan-stable-keys.js';
 import * as m0029 from './migrations/0029-capacity-counters.js';
 import * as m0030 from './migrations/0030-webhook-fairness.js';
 
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0025-purchase-intent-checkouts': m0025,
   '0026-fan-sessions': m0026,
   '0027-checkout-extension': m0027,
+  '0028-plan-stable-keys': m0028,
   '0029-capacity-counters': m0029,
   '0030-webhook-fairness': m0030,
 };

@@ -59,8 +59,30 @@ export const eventsRepository = {
     return ex.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
   },
 
-  async insertEvent(ex: Executor, row: Insertable<EventsTable>): Promise<EventRow> {
-    return ex.insertInto('events').values(row).returningAll().executeTakeFirstOrThrow();
+
+  /**
+   * A new event and its whole catalogue in ONE statement (issue 13): each table's rows arrive as one
+   * JSON array parameter, expanded by jsonb_populate_recordset into that table's row type. The
+   * foreign keys between them are checked at the end of the statement, when every row is there.
+   * One round trip whatever the catalogue's size, and no multi-row VALUES list near the bind limit.
+   * Every column comes from the row given (a key it lacks is NULL, not the column's default), so a
+   * column added to these tables must be added to the rows planTree and createEvent build.
+   */
+  async insertEventWithTree(ex: Executor, event: Insertable<EventsTable>, tree: EventTree): Promise<EventRow> {
+    const rows = (list: readonly unknown[]) => JSON.stringify(list);
+    const { rows: written } = await sql<EventRow>`
+      WITH s AS (
+        INSERT INTO shows SELECT * FROM jsonb_populate_recordset(NULL::shows, ${rows(tree.shows)}::jsonb)
+      ), o AS (
+        INSERT INTO ticket_options SELECT * FROM jsonb_populate_recordset(NULL::ticket_options, ${rows(tree.ticketOptions)}::jsonb)
+      ), p AS (
+        INSERT INTO price_types SELECT * FROM jsonb_populate_recordset(NULL::price_types, ${rows(tree.priceTypes)}::jsonb)
+      ), c AS (
+        INSERT INTO price_combinations SELECT * FROM jsonb_populate_recordset(NULL::price_combinations, ${rows(tree.combinations)}::jsonb)
+      )
+      INSERT INTO events SELECT * FROM jsonb_populate_record(NULL::events, ${JSON.stringify(event)}::jsonb)
+      RETURNING *`.execute(ex);
+    return written[0]!;
   },
 
   async updateEvent(

@@ -12,7 +12,7 @@ import { eventsRepository as repo, type EventRow } from './events.repository.js'
 import { mergePut } from './events.put.js';
 import type { EventBody, EventPutBody, EventView } from './events.schemas.js';
 import { EVENT_STATES } from './events.states.js';
-import { EMPTY_TREE, danglingRuleIds, writeTree } from './events.tree.js';
+import { EMPTY_TREE, danglingRuleIds, planTree, writeTree } from './events.tree.js';
 import { currencyForNewEvent, normalizeEvent, resolveCurrency } from './events.validate.js';
 import { rulesRepository } from './rules.repository.js';
 
@@ -51,6 +51,15 @@ export async function lockEvent(tx: Tx, tenantId: string, externalReferenceId: s
   return row;
 }
 
+/** What the audit keeps of a created event: its identity and catalogue keys, not a copy of the event. */
+function createdSummary(view: EventView) {
+  return {
+    externalReferenceId: view.externalReferenceId,
+    title: view.title,
+    shows: view.shows.map((s) => ({ id: s.id, showId: s.showId, ticketOptionIds: s.ticketOptions.map((o) => o.ticketId) })),
+  };
+}
+
 export async function createEvent(deps: EventDeps, actor: Actor, body: EventBody): Promise<EventView> {
   const currency = await currencyForNewEvent(body, async () => (await getTenant(deps, actor.tenantId))?.default_currency ?? 'EUR');
   const input = normalizeEvent(body, currency);
@@ -60,25 +69,31 @@ export async function createEvent(deps: EventDeps, actor: Actor, body: EventBody
     // saves a round trip on every create.
     return await withTx(deps.db, async (tx) => {
       const now = deps.clock.now();
-      const row = await repo.insertEvent(tx, {
-        tenant_id: actor.tenantId,
-        id: newId(ID_PREFIX.event, now.getTime()),
-        external_reference_id: input.externalReferenceId,
-        title: input.title,
-        description: input.description,
-        currency: input.currency,
-        location: JSON.stringify(input.location),
-        configuration: JSON.stringify(input.configuration),
-        producers: JSON.stringify(input.producers),
-        seating: input.seating === null ? null : JSON.stringify(input.seating),
-        status: 'LIVE',
-        cancelled_at: null,
-        created_at: now,
-        updated_at: now,
-      });
-      const tree = await writeTree(tx, actor.tenantId, row.id, EMPTY_TREE, input, now);
+      const id = newId(ID_PREFIX.event, now.getTime());
+      const { rows: tree } = planTree(actor.tenantId, id, EMPTY_TREE, input, now);
+      const row = await repo.insertEventWithTree(
+        tx,
+        {
+          tenant_id: actor.tenantId,
+          id,
+          external_reference_id: input.externalReferenceId,
+          title: input.title,
+          description: input.description,
+          currency: input.currency,
+          location: input.location,
+          configuration: input.configuration,
+          producers: input.producers,
+          seating: input.seating,
+          status: 'LIVE',
+          cancelled_at: null,
+          created_at: now,
+          updated_at: now,
+        },
+        tree,
+      );
       const view = toEventViews([row], tree, [])[0]!;
-      await recordAudit(tx, actor, { action: 'event.created', entityType: 'event', entityId: row.id, after: view }, now);
+      // The audit row names what was created; the event itself is in its tables and in the webhook.
+      await recordAudit(tx, actor, { action: 'event.created', entityType: 'event', entityId: row.id, after: createdSummary(view) }, now);
       await emitWebhook(tx, deps, actor.tenantId, { family: 'event', action: 'created', data: view });
       return view;
     });
