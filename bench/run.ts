@@ -11,7 +11,8 @@ import { accessLayerBench } from './access-layer.bench.js';
 import { admissionBench } from './admission.bench.js';
 import { eventsBench } from './events.bench.js';
 import { cleanupAll, installSignalCleanup } from './lib/cleanup.js';
-import { describeMachine, machine, section, summaryTable, writeBenchmarksFile, type Benchmark, type BenchReport, type RunOptions } from './lib/report.js';
+import { curveTable, describeMachine, machine, summaryTable, volumeLabel, volumeSection, writeBenchmarksFile, type Benchmark, type BenchReport, type RunOptions, type VolumeRun } from './lib/report.js';
+import { fmtCounts, prepareVolume, setActiveVolume } from './lib/volume.js';
 import { memoryBench } from './memory.bench.js';
 import { onsaleRaceBench } from './onsale-race.bench.js';
 import { pagesBench } from './pages.bench.js';
@@ -39,12 +40,15 @@ async function main(): Promise<number> {
       warmup: { type: 'string' },
       starts: { type: 'string' },
       tickets: { type: 'string' },
+      volumes: { type: 'string' },
+      'fresh-volume': { type: 'boolean' },
+      'prepare-only': { type: 'boolean' },
       'no-write': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(`npm run bench [-- <${BENCHMARKS.map((b) => b.name).join('|')}>...] [--duration 10] [--connections 20] [--warmup 3] [--starts 3] [--tickets 1000000] [--no-write]`);
+    console.log(`npm run bench [-- <${BENCHMARKS.map((b) => b.name).join('|')}>...] [--duration 10] [--connections 20] [--warmup 3] [--starts 3] [--tickets 1000000] [--volumes 1,10,30] [--fresh-volume] [--prepare-only] [--no-write]`);
     return 0;
   }
   const unknown = positionals.filter((p) => !BENCHMARKS.some((b) => b.name === p));
@@ -64,28 +68,50 @@ async function main(): Promise<number> {
   const when = new Date();
   console.log(`Benchmarks: ${selected.map((b) => b.name).join(', ')} on ${describeMachine(m)}\n`);
 
-  const fresh = new Map<string, string>();
+  // The data volumes every benchmark runs on (bench/lib/volume.ts); 0: a fresh, empty database.
+  const volumes = (values.volumes ?? '1,10,30').split(',').map((v) => Math.round(positiveNumber('volumes', v.trim(), 1)));
+  const runs = new Map<string, VolumeRun[]>();
   let failed = 0;
+  for (const scale of volumes) {
+    let holds = 'nothing: a fresh database per benchmark';
+    if (scale > 0) {
+      console.log(`▶ data volume ${scale}×`);
+      const volume = await prepareVolume(scale, { fresh: values['fresh-volume'] === true, log: (l) => console.log(l) });
+      setActiveVolume(volume);
+      holds = fmtCounts(volume.counts);
+      if (values['prepare-only']) continue;
+    } else {
+      setActiveVolume(undefined);
+    }
+    for (const bench of selected) {
+      const loadAvg = os.loadavg()[0] ?? 0;
+      console.log(`▶ ${bench.name} at ${volumeLabel(scale)} volume: ${bench.title} (load average ${loadAvg.toFixed(1)})`);
+      let report: BenchReport;
+      try {
+        report = await bench.run(opts);
+      } catch (err) {
+        report = { summary: [], details: '', problems: [`the benchmark failed: ${(err as Error).message}`] };
+      } finally {
+        await cleanupAll();
+      }
+      if (report.problems.length) failed++;
+      console.log('');
+      console.log(summaryTable(report));
+      if (report.problems.length) {
+        console.error(`\n!!! ${bench.name}: INVALID RUN — do not quote these figures:`);
+        for (const p of report.problems) console.error(`!!!   ${p}`);
+      }
+      console.log('');
+      runs.set(bench.name, [...(runs.get(bench.name) ?? []), { scale, report, loadAvg, holds }]);
+    }
+  }
+  setActiveVolume(undefined);
+  if (values['prepare-only']) return 0;
+  const fresh = new Map<string, string>();
   for (const bench of selected) {
-    const loadAvg = os.loadavg()[0] ?? 0;
-    console.log(`▶ ${bench.name}: ${bench.title} (load average ${loadAvg.toFixed(1)})`);
-    let report: BenchReport;
-    try {
-      report = await bench.run(opts);
-    } catch (err) {
-      report = { summary: [], details: '', problems: [`the benchmark failed: ${(err as Error).message}`] };
-    } finally {
-      await cleanupAll();
-    }
-    if (report.problems.length) failed++;
-    console.log('');
-    console.log(summaryTable(report));
-    if (report.problems.length) {
-      console.error(`\n!!! ${bench.name}: INVALID RUN — do not quote these figures:`);
-      for (const p of report.problems) console.error(`!!!   ${p}`);
-    }
-    console.log('');
-    fresh.set(bench.name, section(bench, report, when, m, opts, loadAvg));
+    const benchRuns = runs.get(bench.name) ?? [];
+    if (benchRuns.length > 1) console.log(`${bench.name} over data volume:\n${curveTable(benchRuns)}\n`);
+    fresh.set(bench.name, volumeSection(bench, benchRuns, when, m, opts));
   }
 
   if (!values['no-write']) console.log(`Wrote ${writeBenchmarksFile(BENCHMARKS, fresh, m, when)}`);

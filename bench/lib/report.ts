@@ -80,12 +80,13 @@ export function describeMachine(m: Machine): string {
 }
 
 /** A benchmark's section of BENCHMARKS.md, between markers so that a later run of another benchmark keeps it. */
-export function section(bench: Benchmark, report: BenchReport, when: Date, m: Machine, opts: RunOptions, loadAvg: number): string {
+export function section(bench: Benchmark, report: BenchReport, when: Date, m: Machine, opts: RunOptions, loadAvg: number, volume?: VolumeRun): string {
   const lines = [
     `<!-- bench:${bench.name} -->`,
     `## ${bench.title} (\`npm run bench -- ${bench.name}\`)`,
     '',
     `Measured ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${describeMachine(m)}; ` +
+      (volume ? `on a database holding ${volumeLabel(volume.scale)} volume (${volume.holds}); ` : '') +
       `1-minute load average ${loadAvg.toFixed(1)} when it started (other work on the machine skews the figures)` +
       (bench.name === 'events' ? `; ${opts.connections} connections, ${opts.warmupS} s warm-up, ${opts.durationS} s measured.` : '.'),
     '',
@@ -96,6 +97,64 @@ export function section(bench: Benchmark, report: BenchReport, when: Date, m: Ma
     lines.push('');
   }
   lines.push(summaryTable(report), '', report.details.trim(), '', `<!-- /bench:${bench.name} -->`);
+  return lines.join('\n');
+}
+
+/** One benchmark's run on one data volume (scale 0: a fresh, empty database). */
+export interface VolumeRun {
+  scale: number;
+  report: BenchReport;
+  loadAvg: number;
+  /** What the volume holds, in words. */
+  holds: string;
+}
+
+export const volumeLabel = (scale: number): string => (scale === 0 ? 'empty' : `${scale}×`);
+
+/**
+ * The curve: each summary metric's value at every volume, side by side, with its verdict there.
+ * Rows are matched by metric name; a metric one volume lacks shows as "–".
+ */
+export function curveTable(runs: VolumeRun[]): string {
+  const names: string[] = [];
+  for (const r of runs) for (const mt of r.report.summary) if (!names.includes(mt.metric)) names.push(mt.metric);
+  const rows = names.map((name) => {
+    const target = runs.map((r) => r.report.summary.find((x) => x.metric === name)?.target).find((t) => t) ?? '';
+    const cells = runs.map((r) => {
+      const mt = r.report.summary.find((x) => x.metric === name);
+      if (!mt) return '–';
+      const v = verdict(mt, r.report.problems.length > 0 && mt.pass !== undefined);
+      return v ? `${mt.value} (${v})` : mt.value;
+    });
+    return [name, ...cells, target];
+  });
+  return table(['metric', ...runs.map((r) => `at ${volumeLabel(r.scale)} volume`), 'target'], rows);
+}
+
+/** A benchmark's section over several data volumes: the curve first, then each volume's figures. */
+export function volumeSection(bench: Benchmark, runs: VolumeRun[], when: Date, m: Machine, opts: RunOptions): string {
+  if (runs.length === 1) return section(bench, runs[0]!.report, when, m, opts, runs[0]!.loadAvg, runs[0]);
+  const lines = [
+    `<!-- bench:${bench.name} -->`,
+    `## ${bench.title} (\`npm run bench -- ${bench.name}\`)`,
+    '',
+    `Measured ${when.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${describeMachine(m)}, on databases holding ${runs.map((r) => `${volumeLabel(r.scale)} (${r.holds})`).join('; ')}.`,
+    '',
+    '### Over data volume',
+    '',
+    curveTable(runs),
+    '',
+  ];
+  for (const r of runs) {
+    lines.push(`### At ${volumeLabel(r.scale)} volume`, '', `1-minute load average ${r.loadAvg.toFixed(1)} when it started.`, '');
+    if (r.report.problems.length > 0) {
+      lines.push(`> **INVALID RUN — these figures must not be quoted.**`);
+      for (const p of r.report.problems) lines.push(`> - ${p.replace(/\n/g, '\n>   ')}`);
+      lines.push('');
+    }
+    lines.push(summaryTable(r.report), '', r.report.details.trim().replace(/^### /gm, '#### '), '');
+  }
+  lines.push(`<!-- /bench:${bench.name} -->`);
   return lines.join('\n');
 }
 
@@ -138,7 +197,14 @@ export function writeBenchmarksFile(all: Benchmark[], fresh: Map<string, string>
     'npm run bench                      # every benchmark; rewrites this file',
     'npm run bench -- events            # one of: ' + all.map((b) => b.name).join(', '),
     'npm run bench -- events --duration 30 --connections 50 --warmup 5',
+    'npm run bench -- events --volumes 1      # one data volume only (default: 1,10,30; 0 = an empty database)',
     '```',
+    '',
+    'Every benchmark runs on a database that already holds a data volume (bench/lib/volume.ts): 1× is 50,000 events, 1,000,000 tickets, ' +
+      '100,000 listings and 100,000 purchase intents over 100 integrators, written with SQL and VACUUM ANALYZE\'d; 10× and 30× multiply it. ' +
+      'Each benchmark adopts one of those integrators (a new API key), so its own writes land among its share of the volume. The volume ' +
+      'folders stay in the system\'s temporary folder for later runs (`--fresh-volume` rewrites them). With `--volumes 0`, the older mode: ' +
+      'each benchmark on a fresh empty database. ',
     '',
     'Nothing to set up: each benchmark starts the real product (`tsx src/app/cli.ts serve`, as `npm start` does) as a child process ' +
       'on a free loopback port with a fresh temporary `DATA_DIR` (its own embedded PostgreSQL), creates a tenant and API key with ' +

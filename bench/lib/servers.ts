@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { onCleanup } from './cleanup.js';
+import { activeVolume, adoptVolumeTenant } from './volume-state.js';
 import { freePort, isAlive, killGroup, postmasterPid, runTsx, sleep, spawnTsx, tempDir, waitForOk, type Spawned } from './process.js';
 
 const CLI = 'src/app/cli.ts';
@@ -114,6 +115,8 @@ function encoreEnv(dataDir: string, extra: Record<string, string>): Record<strin
 
 /** `encore tenant create --name NAME` on the same data folder (works while serve runs). */
 export async function createTenant(dataDir: string, name = 'bench', returnOrigins: readonly string[] = []): Promise<{ tenantId: string; apiKey: string }> {
+  const volume = activeVolume();
+  if (volume && volume.dir === dataDir) return adoptVolumeTenant(volume, name, returnOrigins);
   const origins = returnOrigins.flatMap((o) => ['--return-origin', o]);
   const out = await runTsx(CLI, ['tenant', 'create', '--name', name, ...origins], encoreEnv(dataDir, { LOG_LEVEL: 'warn' }));
   const line = out
@@ -182,6 +185,9 @@ async function startBaseline(script: string, env: Record<string, string>, label:
 
 /** A temporary data folder, removed (after its server is stopped) by the returned disposer. */
 export function tempDataDir(): { dir: string; remove(): Promise<void> } {
+  // On a data volume (bench/lib/volume.ts) every benchmark runs on the volume's folder, which stays.
+  const volume = activeVolume();
+  if (volume) return { dir: volume.dir, remove: async () => {} };
   const dir = tempDir('encore-bench');
   let removed = false;
   const remove = async (): Promise<void> => {
