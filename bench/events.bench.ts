@@ -117,9 +117,27 @@ async function measureReferences(opts: RunOptions, dataDir: string, problems: st
   return refs;
 }
 
+/** The create's throughput may not fall by more than this from the smallest to the largest volume. */
+const FLAT_WITHIN = 0.2;
+
 export const eventsBench: Benchmark = {
   name: 'events',
   title: 'Event creation throughput',
+  acrossVolumes(runs) {
+    const measured = runs.filter((r) => r.scale > 0 && r.report.problems.length === 0 && r.report.numbers?.reqPerSec !== undefined);
+    if (measured.length < 2) return [];
+    const first = measured[0]!;
+    const last = measured[measured.length - 1]!;
+    const change = last.report.numbers!.reqPerSec! / first.report.numbers!.reqPerSec! - 1;
+    return [
+      {
+        metric: `POST /v1/events throughput from ${first.scale}× to ${last.scale}× volume`,
+        value: `${change >= 0 ? '+' : ''}${fmtNum(change * 100, 1)} %`,
+        target: `within ${FLAT_WITHIN * 100} % of itself`,
+        pass: Math.abs(change) <= FLAT_WITHIN,
+      },
+    ];
+  },
   async run(opts): Promise<BenchReport> {
     const problems: string[] = [];
 
@@ -186,10 +204,18 @@ export const eventsBench: Benchmark = {
             ? 'skipped (pgbench not found)'
             : 'failed',
       },
-      { metric: 'ratio events / bare + 1 INSERT', value: db ? ratioOf(encoreResult, db) : 'n/a' },
+      {
+        metric: 'ratio events / bare + 1 INSERT',
+        value: db ? ratioOf(encoreResult, db) : 'n/a',
+        target: `≥ ${TARGET_RATIO}`,
+        pass: valid && db !== undefined && db.problems.length === 0 && encoreResult.reqPerSec / db.reqPerSec >= TARGET_RATIO,
+      },
+      { metric: 'cost per request: PostgreSQL CPU', value: shown(encoreResult, `${fmtNum((encoreResult.cpu.postgres * 1000) / Math.max(1, encoreResult.ok2xx), 2)} ms`) },
+      { metric: 'cost per request: Node CPU', value: shown(encoreResult, `${fmtNum((encoreResult.cpu.node * 1000) / Math.max(1, encoreResult.ok2xx), 2)} ms`) },
       { metric: 'ratio bare + 1 INSERT / bare', value: db ? ratioOf(db, bareResult) : 'n/a' },
     ];
 
+    const numbers = { reqPerSec: encoreResult.reqPerSec };
     const ms = (n: number): string => (n < 1 ? '< 1' : String(n));
     const row = (name: string, r: Measured): string[] => [
       name,
@@ -278,6 +304,6 @@ export const eventsBench: Benchmark = {
       ...pgbenchPart,
     ].join('\n');
 
-    return { summary, details, problems };
+    return { summary, details, problems, numbers };
   },
 };

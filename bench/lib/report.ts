@@ -29,12 +29,16 @@ export interface BenchReport {
   details: string;
   /** Anything that makes the figures untrustworthy (non-2xx responses, a crash). Non-empty = INVALID. */
   problems: string[];
+  /** Raw figures a benchmark's `acrossVolumes` compares between volumes. */
+  numbers?: Record<string, number>;
 }
 
 export interface Benchmark {
   name: string;
   title: string;
   run(opts: RunOptions): Promise<BenchReport>;
+  /** Targets over data volume (a cost that must stay flat), judged on the runs at every volume. */
+  acrossVolumes?(runs: VolumeRun[]): Metric[];
 }
 
 export function table(headers: string[], rows: string[][]): string {
@@ -145,6 +149,8 @@ export function volumeSection(bench: Benchmark, runs: VolumeRun[], when: Date, m
     curveTable(runs),
     '',
   ];
+  const flat = bench.acrossVolumes?.(runs) ?? [];
+  if (flat.length) lines.push(table(['metric', 'value', 'target', 'verdict'], flat.map((mt) => [mt.metric, mt.value, mt.target ?? '', verdict(mt, false)])), '');
   for (const r of runs) {
     lines.push(`### At ${volumeLabel(r.scale)} volume`, '', `1-minute load average ${r.loadAvg.toFixed(1)} when it started.`, '');
     if (r.report.problems.length > 0) {
