@@ -129,6 +129,13 @@ async function writeSlice(pool: pg.Pool, scale: number, from: number, to: number
   const tenant = (e: string) => `'ten_${v}_' || lpad((${e} % ${T})::text, 2, '0')`;
   const ev = `generate_series(${from}, ${to - 1}) e`;
   const { ticketsPerEvent: tpe, listingsPerEvent: lpe, intentsPerEvent: ipe } = VOLUME_BASE;
+  // Ticket options last, with the product's triggers on: their insert trigger (purchase-intent
+  // capacity counters, migration 0029) counts the tickets and holds already written for them.
+  const withTriggers = [
+    `INSERT INTO ticket_options (tenant_id, show_pk, ticket_option_id, position, title, price_minor, currency, capacity)
+     SELECT ${tenant('e')}, 'shw_${v}_' || e, o.id, o.pos, o.title, o.price, 'EUR', o.capacity
+       FROM ${ev}, (VALUES ('ga', 0, 'General', 3000, 1000), ('vip', 1, 'VIP', 9000, NULL)) o(id, pos, title, price, capacity)`
+  ];
   const statements = [
     `INSERT INTO events (tenant_id, id, external_reference_id, title, description, currency, location, configuration, producers, status, created_at, updated_at)
      SELECT ${tenant('e')}, 'evt_${v}_' || e, '${v}-' || e, 'Volume event ' || e, 'Written by the benchmark volume', 'EUR',
@@ -139,9 +146,6 @@ async function writeSlice(pool: pg.Pool, scale: number, from: number, to: number
      SELECT ${tenant('e')}, 'shw_${v}_' || e, 'evt_${v}_' || e, 'main', 0, '2027-06-01T21:00:00+02:00',
             timestamptz '2027-06-01 19:00Z' + make_interval(mins => e % 100000), '[]', 'LIVE'
        FROM ${ev}`,
-    `INSERT INTO ticket_options (tenant_id, show_pk, ticket_option_id, position, title, price_minor, currency, capacity)
-     SELECT ${tenant('e')}, 'shw_${v}_' || e, o.id, o.pos, o.title, o.price, 'EUR', o.capacity
-       FROM ${ev}, (VALUES ('ga', 0, 'General', 3000, 1000), ('vip', 1, 'VIP', 9000, NULL)) o(id, pos, title, price, capacity)`,
     `INSERT INTO price_types (tenant_id, show_pk, price_type_id, position, title, price_minor)
      SELECT ${tenant('e')}, 'shw_${v}_' || e, 'adult', 0, 'Adult', NULL FROM ${ev}`,
     // Tickets k < listingsPerEvent of each event are LISTED (their listing follows); the rest VALID.
@@ -176,18 +180,19 @@ async function writeSlice(pool: pg.Pool, scale: number, from: number, to: number
   ];
   const client = await pool.connect();
   try {
-    // Consistent by construction: the foreign-key checks (one trigger call per row) would triple
-    // the writing time. The product's own triggers are skipped too, so a migration's backfill
-    // (or the reconciliation below) derives what they maintain.
-    await client.query('SET session_replication_role = replica');
+    // Consistent by construction, so the foreign-key checks (a trigger call per row) are skipped
+    // with session_replication_role = replica; that skips the product's own triggers too, so the
+    // rows they derive from are written before the statement whose trigger counts them (above).
     await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
     for (const s of statements) await client.query(s);
+    await client.query('SET LOCAL session_replication_role = DEFAULT');
+    for (const s of withTriggers) await client.query(s);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    await client.query('SET session_replication_role = DEFAULT').catch(() => {});
     client.release();
   }
 }
