@@ -7,6 +7,12 @@ export interface Config {
   publicUrl: string;
   /** Absent: Encore runs its own embedded PostgreSQL in `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * DATABASE_POOL_SIZE: connections one process opens at most for requests and use cases (the job
+   * queue has its own 4). Processes × (this + 4) must stay under the server's max_connections
+   * (100 by default): lower it when scaling out to many `serve` and `worker` processes.
+   */
+  databasePoolSize: number;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** First webhook retry delay; each further retry doubles it (capped at one hour) for 24 hours. */
@@ -90,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const webhookRetryBaseMs = Number(retryRaw);
   if (!/^\d+$/.test(retryRaw) || webhookRetryBaseMs < 1) problems.push(`WEBHOOK_RETRY_BASE_MS must be a positive integer (got "${retryRaw}")`);
 
+  const databasePoolSize = boundedInt(env, 'DATABASE_POOL_SIZE', 20, 2, 500, problems);
   const webhookTimeoutMs = boundedInt(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000, problems);
   const webhookConcurrency = boundedInt(env, 'WEBHOOK_CONCURRENCY', 64, 1, 1000, problems);
   const webhookEndpointConcurrency = boundedInt(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 100, problems);
@@ -140,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryBaseMs,
     webhookTimeoutMs,
     webhookConcurrency,
+    databasePoolSize,
     webhookEndpointConcurrency,
     webhookPollMs,
     sandboxFailDelayMs,

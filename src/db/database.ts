@@ -30,7 +30,7 @@ export async function openDatabase(config: Config, role: EmbeddedRole, log: (m: 
     await ensureDatabase(embedded, EMBEDDED_DATABASE);
     connection = embedded.connectionFor(EMBEDDED_DATABASE);
   }
-  const pool = createPool({ ...connection, application_name: `encore-${role}` });
+  const pool = createPool({ ...connection, max: config.databasePoolSize, application_name: `encore-${role}` });
   if (config.databasePreparedStatements) usePreparedStatements(pool);
   const db = createDb(pool);
   return {
