@@ -79,6 +79,9 @@ describe('three serve and two worker processes on one database', () => {
         WEBHOOK_RETRY_BASE_MS: '50',
         SANDBOX_FAIL_DELAY_MS: '50',
         LOG_LEVEL: 'warn',
+        // Five processes × (10 + 4 for the job queue) stay well under a default max_connections of
+        // 100, next to the other test files' databases on the same server.
+        DATABASE_POOL_SIZE: '10',
       },
     });
     api = cluster.api;
