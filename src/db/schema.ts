@@ -23,6 +23,7 @@ import type { PurchaseIntentStrategiesTable } from '../modules/purchase-intents/
 import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from '../modules/purchase-intents/intents.tables.js';
 import type { PurchaseIntentMailsTable, PurchaseIntentSeatsTable } from '../modules/purchase-intents/intents.ops.tables.js';
 import type { PurchaseIntentCheckoutsTable } from '../modules/purchase-intents/checkouts.tables.js';
+import type { PurchaseIntentCapacityTable } from '../modules/purchase-intents/capacity.tables.js';
 import type { PayoutAccountsTable, PayoutsTable } from '../modules/payouts/payouts.tables.js';
 import type { TicketShieldUnlocksTable } from '../modules/ticket-shield/ticket-shield.tables.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../modules/webhooks/webhooks.tables.js';
@@ -71,4 +72,5 @@ export interface DB {
   purchase_intent_mails: PurchaseIntentMailsTable;
   purchase_intent_seats: PurchaseIntentSeatsTable;
   purchase_intent_checkouts: PurchaseIntentCheckoutsTable;
+  purchase_intent_capacity: PurchaseIntentCapacityTable;
 }
