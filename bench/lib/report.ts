@@ -213,8 +213,9 @@ export function writeBenchmarksFile(all: Benchmark[], fresh: Map<string, string>
       'each benchmark on a fresh empty database. ',
     '',
     'Nothing to set up: each benchmark starts the real product (`tsx src/app/cli.ts serve`, as `npm start` does) as a child process ' +
-      'on a free loopback port with a fresh temporary `DATA_DIR` (its own embedded PostgreSQL), creates a tenant and API key with ' +
-      '`tsx src/app/cli.ts tenant create`, drives it, stops it with SIGTERM and removes the folder. The load generator is ' +
+      "on a free loopback port on the volume's `DATA_DIR` (its own embedded PostgreSQL; with `--volumes 0`, a fresh temporary one), " +
+      'adopts a volume integrator or creates a tenant and API key with `tsx src/app/cli.ts tenant create`, drives it, and stops it ' +
+      "with SIGTERM (a temporary folder is removed; a volume's stays). The load generator is " +
       '[autocannon](https://github.com/mcollina/autocannon) in the bench process, so it shares the machine with the server: compare figures ' +
       'from the same machine only. A run in which any request failed is marked **INVALID** and `npm run bench` exits non-zero.',
     '',
