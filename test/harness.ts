@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type App } from '../src/app/app.js';
 import { loadConfig, type Config } from '../src/app/config.js';
 import type { Deps } from '../src/app/deps.js';
@@ -7,7 +7,9 @@ import { openRuntime, type Runtime } from '../src/app/runtime.js';
 import { withTx } from '../src/db/tx.js';
 import { ManualClock, type Clock } from '../src/lib/clock.js';
 import { createTenantInTx } from '../src/modules/tenants/index.js';
-import { adminQuery } from './test-server.js';
+import { createTestDatabase } from './test-database.js';
+
+export { createTestDatabase };
 
 export interface TestContext {
   app: App;
@@ -27,25 +29,6 @@ export interface ContextOptions {
   env?: Record<string, string>;
 }
 
-/** A fresh database copied from the migrated template, for this test file alone. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { adminUrl, template, prefix, urlPattern } = inject('testDb');
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
-      break;
-    } catch (err) {
-      // 55006: the template is briefly in use by a concurrent CREATE DATABASE.
-      if ((err as { code?: string }).code !== '55006' || attempt > 50) throw err;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
-    }
-  }
-  return {
-    url: urlPattern.replace('__DB__', name),
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
 
 /**
  * The test file's secret key, random and in memory (no key file in ./data). It is put in the

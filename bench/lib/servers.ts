@@ -151,9 +151,16 @@ export async function startBareBytes(file: string): Promise<Server> {
 
 async function startBaseline(script: string, env: Record<string, string>, label: string): Promise<Server> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  return startProcess(script, [], { ...env, PORT: String(port) }, `http://127.0.0.1:${port}`, label, 60_000);
+}
+
+/**
+ * A server process that neither starts nor stops a PostgreSQL of its own: spawned, ready once
+ * `/health` answers, stopped with SIGTERM (or by force on cleanup).
+ */
+async function startProcess(script: string, args: string[], env: Record<string, string>, url: string, label: string, timeoutMs: number): Promise<Server> {
   const t0 = performance.now();
-  const proc = spawnTsx(script, [], { ...env, PORT: String(port) });
+  const proc = spawnTsx(script, args, env);
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;
@@ -163,10 +170,10 @@ async function startBaseline(script: string, env: Record<string, string>, label:
   };
   const unregister = onCleanup(dispose);
   try {
-    await waitForOk(`${url}/health`, { timeoutMs: 60_000, alive: () => !proc.hasExited() });
+    await waitForOk(`${url}/health`, { timeoutMs, alive: () => !proc.hasExited() });
   } catch (err) {
     await dispose();
-    throw new Error(`${label} did not start: ${(err as Error).message}\n${proc.output().trim()}`);
+    throw new Error(`${label} did not start: ${(err as Error).message}\n${proc.output().trim().slice(-3000)}`);
   }
   return {
     url,
@@ -219,33 +226,6 @@ export function tempDataDir(): { dir: string; remove(): Promise<void> } {
 export async function startEncoreGuest(opts: EncoreOptions): Promise<Server> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const t0 = performance.now();
-  const proc = spawnTsx(CLI, ['serve'], encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env }));
-  let disposed = false;
-  const dispose = async (): Promise<void> => {
-    if (disposed) return;
-    disposed = true;
-    unregister();
-    await forceStop(proc, undefined);
-  };
-  const unregister = onCleanup(dispose);
-  try {
-    await waitForOk(`${url}/health`, { timeoutMs: opts.healthTimeoutMs ?? 120_000, alive: () => !proc.hasExited() });
-  } catch (err) {
-    await dispose();
-    throw new Error(`the second Encore did not start: ${(err as Error).message}\n${proc.output().trim().slice(-3000)}`);
-  }
-  return {
-    url,
-    proc,
-    readyMs: performance.now() - t0,
-    stop: async () => {
-      try {
-        return await stopGracefully(proc, () => undefined);
-      } finally {
-        await dispose();
-      }
-    },
-    dispose,
-  };
+  const env = encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env });
+  return startProcess(CLI, ['serve'], env, url, 'the second Encore', opts.healthTimeoutMs ?? 120_000);
 }

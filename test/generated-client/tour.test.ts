@@ -3,10 +3,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startReceiver, waitFor } from '../fake-receiver.js';
 import { freePort, startServe, type ServeProcess } from '../process.js';
-import { adminQuery } from '../test-server.js';
+import { createTestDatabase } from '../test-database.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLIENT_DIR = path.join(import.meta.dirname, 'client');
@@ -28,7 +28,10 @@ describe('a client generated from /api/openapi', () => {
   });
 
   it('type-checks and runs the README tour through openapi-fetch', { timeout: 90_000 }, async () => {
-    const databaseUrl = await emptyDatabase(cleanup);
+    // An empty migrated database of its own, so `serve` meets its very first start.
+    const database = await createTestDatabase();
+    cleanup.push(database.drop);
+    const databaseUrl = database.url;
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
     const serve: ServeProcess = await startServe({
@@ -83,27 +86,6 @@ describe('a client generated from /api/openapi', () => {
   });
 });
 
-/**
- * An empty migrated database of its own (a copy of the run's template), so `serve` meets its very
- * first start. (Not the harness's startContext: this test needs no app in its own process, and
- * importing one costs seconds.)
- */
-async function emptyDatabase(cleanup: Array<() => Promise<unknown>>): Promise<string> {
-  const { adminUrl, template, prefix, urlPattern } = inject('testDb');
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
-      break;
-    } catch (err) {
-      // 55006: another file is copying the template at this moment.
-      if ((err as { code?: string }).code !== '55006' || attempt > 50) throw err;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
-    }
-  }
-  cleanup.push(() => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  return urlPattern.replace('__DB__', name);
-}
 
 /** `node <args>` from the repository root, as its own process. */
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
