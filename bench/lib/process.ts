@@ -72,9 +72,15 @@ export function spawnProcess(file: string, args: string[], opts: { env: NodeJS.P
   return { child, pid: child.pid, output: () => out, exited, hasExited: () => done };
 }
 
-/** `tsx <script> ...args`, run from the repository root. */
+/**
+ * `tsx <script> ...args`, run from the repository root. With `BENCH_CPU_PROFILE=<folder>` every
+ * spawned process writes a V8 CPU profile there when it exits (Node refuses `--cpu-prof` in
+ * NODE_OPTIONS, so it is passed to tsx, which hands it to the app's node).
+ */
 export function spawnTsx(script: string, args: string[], env: Record<string, string>): Spawned {
-  return spawnProcess(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const profileDir = process.env['BENCH_CPU_PROFILE'];
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return spawnProcess(TSX, [...nodeFlags, script, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 /** Runs `tsx <script> ...args` to completion; rejects with its output when it fails. */

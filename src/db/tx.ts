@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { runCommitHooks } from './commit-hooks.js';
+import type { Tx } from './executor.js';
+import { collectPendingWrites, flushPendingWrites } from './pending-writes.js';
 import type { DB } from './schema.js';
 
-/** What a repository method runs on: the pool, or the use case's transaction. */
-export type Executor = Kysely<DB> | Transaction<DB>;
-export type Tx = Transaction<DB>;
+export type { Executor, Tx } from './executor.js';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 
@@ -12,13 +12,16 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadloc
  * The one transaction of a use case. A serialization failure or deadlock means nothing was
  * committed, so the whole function is safe to run again; it is retried a few times with jitter.
  * `fn` must therefore do no I/O outside the database (no network calls inside a transaction).
- * Before COMMIT, the request's commit hooks run in the same transaction (commit-hooks.ts).
+ * Before COMMIT, the writes the use case deferred are flushed (pending-writes.ts), then the
+ * request's commit hooks run in the same transaction (commit-hooks.ts).
  */
 export async function withTx<T>(db: Kysely<DB>, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await db.transaction().execute(async (tx) => {
+        collectPendingWrites(tx);
         const result = await fn(tx);
+        await flushPendingWrites(tx);
         await runCommitHooks(tx);
         return result;
       });

@@ -24,14 +24,6 @@ function chunks<T>(rows: readonly T[]): T[][] {
 }
 
 export const eventsRepository = {
-  async findEventByRef(ex: Executor, tenantId: string, externalReferenceId: string): Promise<EventRow | undefined> {
-    return ex
-      .selectFrom('events')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('external_reference_id', '=', externalReferenceId)
-      .executeTakeFirst();
-  },
 
   /**
    * Locks the events (sorted by id, so two writers touching the same events never deadlock) for the
@@ -48,17 +40,6 @@ export const eventsRepository = {
       .forUpdate()
       .execute();
   },
-
-  async findEventsByRefs(ex: Executor, tenantId: string, externalReferenceIds: readonly string[]): Promise<EventRow[]> {
-    if (externalReferenceIds.length === 0) return [];
-    return ex.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('external_reference_id', 'in', externalReferenceIds).execute();
-  },
-
-  async findEventsByIds(ex: Executor, tenantId: string, ids: readonly string[]): Promise<EventRow[]> {
-    if (ids.length === 0) return [];
-    return ex.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
-  },
-
 
   /**
    * A new event and its whole catalogue in ONE statement (issue 13): each table's rows arrive as one
@@ -151,10 +132,6 @@ export const eventsRepository = {
 
   async findShowById(ex: Executor, tenantId: string, showPk: string): Promise<ShowRow | undefined> {
     return ex.selectFrom('shows').selectAll().where('tenant_id', '=', tenantId).where('id', '=', showPk).executeTakeFirst();
-  },
-
-  async findEventById(ex: Executor, tenantId: string, id: string): Promise<EventRow | undefined> {
-    return ex.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   },
 
   /** Fails with a foreign-key violation (23503) when a show's ticket options already have tickets. */

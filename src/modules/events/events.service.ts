@@ -6,6 +6,7 @@ import { ID_PREFIX, newId } from '../../lib/ids.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { getTenant } from '../tenants/index.js';
 import { emitWebhook, emitWebhooks, recordTransition, type WebhookMessage } from '../webhooks/index.js';
+import { readCatalogues, type CatalogueFilter } from './catalogue.repository.js';
 import { eventBusy, eventCancelled, eventNotFound } from './events.errors.js';
 import { toEventRecords, toEventViews, type EventRecord, type ShowRecord } from './events.mappers.js';
 import { eventsRepository as repo, type EventRow } from './events.repository.js';
@@ -21,16 +22,10 @@ export type EventDeps = Pick<Deps, 'db' | 'clock' | 'queue'>;
 /** The UNIQUE (tenant_id, external_reference_id) of the events table: the backstop for concurrent creates. */
 const EVENT_REF_UNIQUE = 'events_tenant_id_external_reference_id_key';
 
-/** Views of several events with a fixed number of queries (events are given; one query per child table). */
+/** Views of several events (given) with their catalogues read in one statement. */
 export async function loadViews(ex: Executor, tenantId: string, events: EventRow[]): Promise<EventView[]> {
-  const ids = events.map((e) => e.id);
-  const [tree, rules] = await Promise.all([repo.loadTree(ex, tenantId, ids), rulesRepository.listRules(ex, tenantId, ids)]);
+  const { tree, rules } = await readCatalogues(ex, tenantId, { ids: events.map((e) => e.id) });
   return toEventViews(events, tree, rules);
-}
-
-async function loadView(ex: Executor, tenantId: string, event: EventRow): Promise<EventView> {
-  const [view] = await loadViews(ex, tenantId, [event]);
-  return view!;
 }
 
 /**
@@ -121,10 +116,7 @@ export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventPut
         field: 'configuration.currency',
       });
     }
-    const [tree, rules] = await Promise.all([
-      repo.loadTree(tx, actor.tenantId, [before.id]),
-      rulesRepository.listRules(tx, actor.tenantId, [before.id]),
-    ]);
+    const { tree, rules } = await readCatalogues(tx, actor.tenantId, { ids: [before.id] });
     const beforeView = toEventViews([before], tree, rules)[0]!;
     const input = normalizeEvent(mergePut(beforeView, body), currency);
 
@@ -162,9 +154,9 @@ export async function replaceEvent(deps: EventDeps, actor: Actor, body: EventPut
 }
 
 export async function getEvent(deps: Pick<Deps, 'db'>, tenantId: string, externalReferenceId: string): Promise<EventView> {
-  const row = await repo.findEventByRef(deps.db, tenantId, externalReferenceId);
-  if (!row) throw eventNotFound(externalReferenceId);
-  return loadView(deps.db, tenantId, row);
+  const { events, tree, rules } = await readCatalogues(deps.db, tenantId, { refs: [externalReferenceId] });
+  if (events.length === 0) throw eventNotFound(externalReferenceId);
+  return toEventViews(events, tree, rules)[0]!;
 }
 
 export async function listEvents(
@@ -179,9 +171,10 @@ export async function listEvents(
 
 // ---- for other modules (through index.ts) ----
 
-async function loadRecord(ex: Executor, tenantId: string, event: EventRow): Promise<EventRecord> {
-  const [tree, rules] = await Promise.all([repo.loadTree(ex, tenantId, [event.id]), rulesRepository.listRules(ex, tenantId, [event.id])]);
-  return toEventRecords([event], tree, rules)[0]!;
+/** The records of the events a filter names (a fresh read of the event rows with their catalogue). */
+async function readRecords(ex: Executor, tenantId: string, filter: CatalogueFilter): Promise<EventRecord[]> {
+  const { events, tree, rules } = await readCatalogues(ex, tenantId, filter);
+  return toEventRecords(events, tree, rules);
 }
 
 /**
@@ -195,33 +188,22 @@ export async function getEventForTenant(
   externalReferenceId: string,
   opts: { lock?: boolean } = {},
 ): Promise<EventRecord | undefined> {
-  let row: EventRow | undefined;
-  if (opts.lock) {
-    [row] = await withLockTimeout(async () => {
-      await setLockTimeout(ex);
-      return repo.lockEventsByRefs(ex, tenantId, [externalReferenceId]);
-    }, eventBusy);
-  } else {
-    row = await repo.findEventByRef(ex, tenantId, externalReferenceId);
-  }
-  return row ? loadRecord(ex, tenantId, row) : undefined;
+  if (!opts.lock) return (await readRecords(ex, tenantId, { refs: [externalReferenceId] }))[0];
+  const [row] = await withLockTimeout(async () => {
+    await setLockTimeout(ex);
+    return repo.lockEventsByRefs(ex, tenantId, [externalReferenceId]);
+  }, eventBusy);
+  return row && (await readRecords(ex, tenantId, { ids: [row.id] }))[0];
 }
 
 /** Several events by their references, with a fixed number of queries (the Smart Access Layer's bulk call). Unknown ones are absent. */
 export async function getEventsForTenant(ex: Executor, tenantId: string, externalReferenceIds: readonly string[]): Promise<EventRecord[]> {
-  return recordsOf(ex, tenantId, await repo.findEventsByRefs(ex, tenantId, externalReferenceIds));
+  return readRecords(ex, tenantId, { refs: externalReferenceIds });
 }
 
 /** Several events by Encore id (what tickets reference), with the same fixed number of queries. */
 export async function getEventsByIds(ex: Executor, tenantId: string, ids: readonly string[]): Promise<EventRecord[]> {
-  return recordsOf(ex, tenantId, await repo.findEventsByIds(ex, tenantId, ids));
-}
-
-async function recordsOf(ex: Executor, tenantId: string, rows: EventRow[]): Promise<EventRecord[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((e) => e.id);
-  const [tree, rules] = await Promise.all([repo.loadTree(ex, tenantId, ids), rulesRepository.listRules(ex, tenantId, ids)]);
-  return toEventRecords(rows, tree, rules);
+  return readRecords(ex, tenantId, { ids });
 }
 
 export type ShowRef = { id: string } | { externalReferenceId: string; showId?: string };
@@ -232,15 +214,8 @@ export type ShowRef = { id: string } | { externalReferenceId: string; showId?: s
  * listing them). Undefined when nothing matches in this tenant.
  */
 export async function findShow(ex: Executor, tenantId: string, ref: ShowRef): Promise<{ event: EventRecord; show: ShowRecord } | undefined> {
-  let event: EventRow | undefined;
-  if ('id' in ref) {
-    const show = await repo.findShowById(ex, tenantId, ref.id);
-    event = show && (await repo.findEventById(ex, tenantId, show.event_id));
-  } else {
-    event = await repo.findEventByRef(ex, tenantId, ref.externalReferenceId);
-  }
-  if (!event) return undefined;
-  const record = await loadRecord(ex, tenantId, event);
+  const [record] = await readRecords(ex, tenantId, 'id' in ref ? { showPk: ref.id } : { refs: [ref.externalReferenceId] });
+  if (!record) return undefined;
   let show: ShowRecord | undefined;
   if ('id' in ref) show = record.shows.find((s) => s.id === ref.id);
   else if (ref.showId !== undefined) show = record.shows.find((s) => s.showId === ref.showId);

@@ -6,7 +6,7 @@ import type { Actor } from '../audit/index.js';
 import { emitWebhooks } from '../webhooks/index.js';
 import type { MarketExitReason } from '../tickets/index.js';
 import { groupTickets, listingView } from './listings.mappers.js';
-import { listingsRepository as repo, type ListingRow } from './listings.repository.js';
+import { listingsRepository as repo, type ListingRow, type ListingTicketRow } from './listings.repository.js';
 import type { ListingView } from './listings.schemas.js';
 import { allKnownUnavailable, forgetUnavailable, forgetUnavailableEverywhere, rememberUnavailable } from './listings.memo.js';
 import { effectiveStatus } from './listings.states.js';
@@ -53,9 +53,9 @@ function forSale(l: ListingRow, ticketIds: string[]): ListingForSale {
   };
 }
 
-async function announceAll(tx: Tx, deps: ListingDeps, tenantId: string, rows: readonly ListingRow[], now: Date): Promise<ListingView[]> {
+async function announceAll(tx: Tx, deps: ListingDeps, tenantId: string, rows: readonly ListingRow[], now: Date, known?: Map<string, ListingTicketRow[]>): Promise<ListingView[]> {
   if (rows.length === 0) return [];
-  const tickets = groupTickets(await repo.ticketsOf(tx, tenantId, rows.map((r) => r.id)));
+  const tickets = known ?? groupTickets(await repo.ticketsOf(tx, tenantId, rows.map((r) => r.id)));
   const views: ListingView[] = [];
   for (const r of rows) {
     const view = listingView(r, tickets.get(r.id) ?? [], now);
@@ -170,7 +170,7 @@ export async function claimListingsForSale(
   if (unavailable.length > 0) return { ok: false, unavailable };
   const sold = await repo.closeListings(tx, tenantId, ids, 'SOLD', 'SOLD', orderId, now);
   const tickets = groupTickets(await repo.ticketsOf(tx, tenantId, ids));
-  await announceAll(tx, deps, tenantId, sold, now);
+  await announceAll(tx, deps, tenantId, sold, now, tickets);
   const byId = new Map(sold.map((l) => [l.id, l]));
   return { ok: true, listings: ids.map((id) => forSale(byId.get(id)!, (tickets.get(id) ?? []).map((t) => t.ticket_id))) };
 }

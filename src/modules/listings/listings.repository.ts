@@ -195,15 +195,20 @@ export const listingsRepository = {
   /** SOLD or TERMINATED: the listing closes and its tickets may be listed again (by their new owner). */
   async closeListings(tx: Tx, tenantId: string, ids: readonly string[], to: 'SOLD' | 'TERMINATED', reason: string | null, orderId: string | null, now: Date): Promise<ListingRow[]> {
     if (ids.length === 0) return [];
-    const rows = await tx
-      .updateTable('listings')
-      .set({ status: to, end_reason: reason, sold_order_id: orderId, hold_intention_id: null, hold_expires_at: null, updated_at: now })
-      .where('tenant_id', '=', tenantId)
-      .where('id', 'in', ids)
-      .returningAll()
+    // One statement: the listings and their tickets' open flags change together.
+    return tx
+      .with('closed', (db) =>
+        db
+          .updateTable('listings')
+          .set({ status: to, end_reason: reason, sold_order_id: orderId, hold_intention_id: null, hold_expires_at: null, updated_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', ids)
+          .returningAll(),
+      )
+      .with('tickets_closed', (db) => db.updateTable('listing_tickets').set({ open: false }).where('tenant_id', '=', tenantId).where('listing_id', 'in', ids).where('open', '=', true))
+      .selectFrom('closed')
+      .selectAll()
       .execute();
-    await tx.updateTable('listing_tickets').set({ open: false }).where('tenant_id', '=', tenantId).where('listing_id', 'in', ids).where('open', '=', true).execute();
-    return rows;
   },
 
   /**

@@ -106,7 +106,7 @@ export function newOrderId(now: Date): string {
 
 export async function recordOrder(tx: Tx, actor: Actor, id: string, o: NewOrder): Promise<OrderRow> {
   const i = o.intention;
-  await repo.insertOrder(
+  const order = await repo.insertOrder(
     tx,
     {
       tenant_id: i.tenant_id,
@@ -138,7 +138,6 @@ export async function recordOrder(tx: Tx, actor: Actor, id: string, o: NewOrder)
       seller_fee_minor: it.sellerFeeMinor,
     })),
   );
-  const order = (await repo.findOrder(tx, i.tenant_id, id))!;
   await recordAudit(tx, actor, { action: 'order.created', entityType: 'order', entityId: id, after: { status: o.status, outcome: o.outcome, intentionId: i.id } }, o.now);
   return order;
 }

@@ -92,9 +92,15 @@ export const ordersRepository = {
       .execute();
   },
 
-  async insertOrder(tx: Tx, row: Insertable<OrdersTable>, items: Insertable<OrderItemsTable>[]): Promise<void> {
-    await tx.insertInto('orders').values(row).execute();
-    if (items.length > 0) await tx.insertInto('order_items').values(items).execute();
+  /** The order and its items in one statement (the items' foreign key is checked at its end); returns the order. */
+  async insertOrder(tx: Tx, row: Insertable<OrdersTable>, items: Insertable<OrderItemsTable>[]): Promise<OrderRow> {
+    if (items.length === 0) return tx.insertInto('orders').values(row).returningAll().executeTakeFirstOrThrow();
+    return tx
+      .with('o', (db) => db.insertInto('orders').values(row).returningAll())
+      .with('i', (db) => db.insertInto('order_items').values(items))
+      .selectFrom('o')
+      .selectAll()
+      .executeTakeFirstOrThrow();
   },
 
   /** The order a payment paid for (at most one: an order is written once per taken charge). */

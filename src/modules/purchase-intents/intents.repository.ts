@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
+import { deferInsert } from '../../db/pending-writes.js';
 import type { Executor } from '../../db/tx.js';
 import type { IntentRow } from './intents.model.js';
 import type { PurchaseIntentLinesTable, PurchaseIntentsTable } from './intents.tables.js';
@@ -20,9 +21,14 @@ export const intentsRepository = {
     return ex.insertInto('purchase_intents').values(row).returningAll().executeTakeFirstOrThrow();
   },
 
-  /** Lines written with their holding state (`holding`, `expires_at`) as the caller's intent has it. */
+  /**
+   * Lines written with their holding state (`holding`, `expires_at`) as the caller's intent has it.
+   * Nothing reads them back before COMMIT (the capacity counters check them at COMMIT), so in a
+   * use-case transaction they join its pre-commit statement (db/pending-writes.ts).
+   */
   async insertLines(ex: Executor, rows: (Insertable<PurchaseIntentLinesTable> & { holding: boolean })[]): Promise<void> {
     if (rows.length === 0) return;
+    if (rows.every((row) => deferInsert(ex, 'purchase_intent_lines', row))) return;
     await ex.insertInto('purchase_intent_lines').values(rows).execute();
   },
 

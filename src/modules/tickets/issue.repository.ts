@@ -1,9 +1,6 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Tx } from '../../db/tx.js';
 import type { TicketStatus, TicketsTable } from './tickets.tables.js';
-
-/** Rows per INSERT: a purchase intent's tickets are few; this only bounds the bind parameters. */
-const INSERT_CHUNK = 1000;
 
 /**
  * The tickets of a purchase intent (tickets.issue.ts): ids `${intentId}-${n}` with `order_id` =
@@ -11,8 +8,29 @@ const INSERT_CHUNK = 1000;
  * taken for one of the intent's.
  */
 export const issueRepository = {
-  async insertTickets(tx: Tx, rows: readonly Insertable<TicketsTable>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto('tickets').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  /**
+   * The intent's tickets and their CREATED history rows in ONE statement, under the event's shared
+   * ticket-writer lock, taken first (the rows are joined to it, so none is written before it is
+   * held). The rows travel as one JSON array in the tickets table's row type; a json column takes
+   * its value itself, not its JSON text.
+   */
+  async insertWithHistory(
+    tx: Tx,
+    input: { tenantId: string; lockRef: string; rows: readonly Insertable<TicketsTable>[]; history: { actor: string; data: unknown; at: Date } },
+  ): Promise<void> {
+    const columns = sql.join(Object.keys(input.rows[0] ?? {}).map((c) => sql.ref(c)));
+    const { history } = input;
+    await sql`
+      WITH locked AS (
+        SELECT pg_advisory_xact_lock_shared(hashtext(${input.tenantId}), hashtext(${input.lockRef})) AS held
+      ), created AS (
+        INSERT INTO tickets (${columns})
+        SELECT ${columns} FROM jsonb_populate_recordset(NULL::tickets, ${JSON.stringify(input.rows)}::jsonb) CROSS JOIN locked
+        RETURNING ticket_id
+      )
+      INSERT INTO ticket_history (tenant_id, ticket_id, at, kind, actor, data)
+      SELECT ${input.tenantId}::text, ticket_id, ${history.at}::timestamptz, 'CREATED', ${history.actor}::text, ${JSON.stringify(history.data)}::jsonb
+      FROM created`.execute(tx);
   },
 
   /**

@@ -3,7 +3,6 @@ import type { Tx } from '../../db/tx.js';
 import { recordAudit, type Actor } from '../audit/index.js';
 import { issueRepository } from './issue.repository.js';
 import { recordTicketHistoryMany } from './tickets.history.js';
-import { ticketsRepository as repo } from './tickets.repository.js';
 import { TICKET_STATES } from './tickets.states.js';
 
 /** One cart line of a purchase intent to issue as `amount` tickets. */
@@ -35,7 +34,6 @@ export interface IssueForIntent {
  * ticket-writer lock, like ingestion, so event cancellation never misses them.
  */
 export async function issueTicketsForIntent(tx: Tx, actor: Actor, input: IssueForIntent, at: Date): Promise<string[]> {
-  await repo.lockEventsShared(tx, actor.tenantId, [input.externalReferenceId]);
   const rows = [];
   let n = 0;
   for (const line of input.lines) {
@@ -52,7 +50,7 @@ export async function issueTicketsForIntent(tx: Tx, actor: Actor, input: IssueFo
         price_type_id: null,
         status: input.valid ? ('VALID' as const) : ('RESERVED' as const),
         status_reason: null,
-        buyer: JSON.stringify({ id: input.customerId ?? input.intentId }),
+        buyer: { id: input.customerId ?? input.intentId },
         buyer_email: null,
         buyer_email_external: null,
         price_minor: line.priceMinor,
@@ -63,7 +61,7 @@ export async function issueTicketsForIntent(tx: Tx, actor: Actor, input: IssueFo
         access_unlock_at: null,
         primary_sale_buyer_data: null,
         nominal_ticket: null,
-        props: seating && Object.keys(seating).length > 0 ? JSON.stringify({ seating }) : null,
+        props: seating && Object.keys(seating).length > 0 ? { seating } : null,
         primary_sales_fee: null,
         order_id: input.intentId,
         tags: [`purchaseIntent:${input.intentId}`],
@@ -74,12 +72,13 @@ export async function issueTicketsForIntent(tx: Tx, actor: Actor, input: IssueFo
     }
   }
   if (rows.length === 0) return [];
-  await issueRepository.insertTickets(tx, rows);
+  await issueRepository.insertWithHistory(tx, {
+    tenantId: actor.tenantId,
+    lockRef: input.externalReferenceId,
+    rows,
+    history: { actor: actor.label, data: { purchaseIntentId: input.intentId, status: input.valid ? 'VALID' : 'RESERVED' }, at },
+  });
   const ids = rows.map((r) => r.ticket_id);
-  await recordTicketHistoryMany(
-    tx,
-    ids.map((ticketId) => ({ tenantId: actor.tenantId, ticketId, kind: 'CREATED' as const, actor, data: { purchaseIntentId: input.intentId, status: input.valid ? 'VALID' : 'RESERVED' }, at })),
-  );
   await recordAudit(tx, actor, { action: 'tickets.issued', entityType: 'purchaseIntent', entityId: input.intentId, after: { count: ids.length, valid: input.valid } }, at);
   return ids;
 }

@@ -1,8 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import type { Tx } from '../../db/tx.js';
-import { newId } from '../../lib/ids.js';
 import { PI_FAMILY } from './pi-webhooks.signing.js';
-import { webhooksRepository as repo } from './webhooks.repository.js';
+import { enqueueMessages } from './webhooks.outbox.js';
 
 export type PurchaseIntentWebhookType =
   | 'purchaseIntent.created'
@@ -29,20 +28,15 @@ export async function emitPurchaseIntentWebhook(
   type: PurchaseIntentWebhookType,
   purchaseIntent: object,
 ): Promise<void> {
-  const endpoints = await repo.findSubscribers(tx, tenantId, type, PI_FAMILY);
-  if (endpoints.length === 0) return;
-  const now = deps.clock.now();
-  const messageId = newId('msg', now.getTime());
-  const rows = endpoints.map((e) => ({
-    tenant_id: tenantId,
-    id: newId('whd', now.getTime()),
-    endpoint_id: e.id,
-    message_id: messageId,
-    event_type: type,
-    body: JSON.stringify({ id: messageId, sellerId: tenantId, webhookId: e.id, type, mode: 'prod', data: { purchaseIntent } }),
-    status: 'PENDING' as const,
-    next_attempt_at: now,
-    created_at: now,
-  }));
-  await repo.insertDeliveries(tx, rows);
+  // Serialised now, as the change left it; the envelope around it is finished per endpoint.
+  const data = JSON.stringify(purchaseIntent);
+  await enqueueMessages(tx, [
+    {
+      tenantId,
+      eventType: type,
+      family: PI_FAMILY,
+      now: deps.clock.now(),
+      bodyFor: (webhookId, id) => `${JSON.stringify({ id, sellerId: tenantId, webhookId, type, mode: 'prod' }).slice(0, -1)},"data":{"purchaseIntent":${data}}}`,
+    },
+  ]);
 }

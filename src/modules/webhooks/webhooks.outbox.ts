@@ -1,5 +1,6 @@
 import type { Deps } from '../../app/deps.js';
 import type { Tx } from '../../db/tx.js';
+import { deferInsert, deferLookup } from '../../db/pending-writes.js';
 import { newId } from '../../lib/ids.js';
 import { webhooksRepository as repo } from './webhooks.repository.js';
 
@@ -26,48 +27,89 @@ export interface WebhookMessage {
 }
 
 /**
- * The outbox write: one delivery row per subscribed endpoint, due now, in the caller's transaction.
- * Nothing is sent now; a dispatcher claims the row after commit, so a rolled-back change never
- * produces a webhook and a committed one always does.
+ * One message into the outbox: a delivery row per subscribed endpoint, due `now`, with the body
+ * `bodyFor` gives that endpoint and the message's id (the marketplace body is the same for all; a
+ * purchase-intent body names both).
  */
+export interface OutboxMessage {
+  tenantId: string;
+  eventType: string;
+  family: string;
+  bodyFor(endpointId: string, messageId: string): string;
+  now: Date;
+}
+
+// The messages a collecting transaction has queued and not yet looked up (db/pending-writes.ts).
+const queued = new WeakMap<object, OutboxMessage[]>();
+
+function deliveryRows(messages: readonly OutboxMessage[], found: readonly { i: number; endpoint_id: string }[]) {
+  const messageIds = new Map<number, string>();
+  return found.map(({ i, endpoint_id }) => {
+    const m = messages[i - 1]!;
+    let messageId = messageIds.get(i);
+    if (!messageId) messageIds.set(i, (messageId = newId('msg', m.now.getTime())));
+    return {
+      tenant_id: m.tenantId,
+      id: newId('whd', m.now.getTime()),
+      endpoint_id,
+      message_id: messageId,
+      event_type: m.eventType,
+      body: m.bodyFor(endpoint_id, messageId),
+      status: 'PENDING' as const,
+      next_attempt_at: m.now,
+      created_at: m.now,
+    };
+  });
+}
+
+/**
+ * The outbox write, in the caller's transaction: one delivery row per message and subscribed
+ * endpoint. Nothing is sent now; a dispatcher claims the rows after commit, so a rolled-back change
+ * never produces a webhook and a committed one always does. In a use-case transaction the subscriber
+ * lookup and the rows wait for its pre-commit statement (one round trip for every message of the use
+ * case, with its audit rows); elsewhere they are written at once.
+ */
+export async function enqueueMessages(tx: Tx, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  let list = queued.get(tx);
+  if (!list) {
+    list = [];
+    const mine = list;
+    const deferred = deferLookup(tx, 'webhook_subscribers', () => {
+      queued.delete(tx);
+      return {
+        query: repo.subscribersQuery(mine),
+        apply: (rows) => {
+          for (const row of deliveryRows(mine, rows as { i: number; endpoint_id: string }[])) deferInsert(tx, 'webhook_deliveries', row);
+        },
+      };
+    });
+    if (!deferred) {
+      const { rows } = await repo.subscribersQuery(messages).execute(tx);
+      await repo.insertDeliveries(tx, deliveryRows(messages, rows));
+      return;
+    }
+    queued.set(tx, list);
+  }
+  list.push(...messages);
+}
+
+/** One marketplace message (SPEC §8) into the outbox. */
 export async function emitWebhook(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, message: WebhookMessage): Promise<void> {
   await emitWebhooks(tx, deps, tenantId, [message]);
 }
 
-/**
- * Several messages of one change (a reservation of many listings): one subscriber lookup per event
- * type instead of one per message, the same outbox rows as `emitWebhook` one by one, in order.
- */
+/** Several marketplace messages of one change (a reservation of many listings), in order. */
 export async function emitWebhooks(tx: Tx, deps: Pick<Deps, 'clock' | 'queue'>, tenantId: string, messages: readonly WebhookMessage[]): Promise<void> {
-  const subscribers = new Map<string, Awaited<ReturnType<typeof repo.findSubscribers>>>();
   const now = deps.clock.now();
-  const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
-  for (const message of messages) {
-    const eventType = `${message.family}.${message.action}`;
-    let endpoints = subscribers.get(eventType);
-    if (!endpoints) {
-      endpoints = await repo.findSubscribers(tx, tenantId, eventType, message.family);
-      subscribers.set(eventType, endpoints);
-    }
-    if (endpoints.length === 0) continue;
-    const messageId = newId('msg', now.getTime());
-    const body = JSON.stringify({
-      message: { family: message.family, action: eventType, ...(message.type ? { type: message.type } : {}), data: message.data },
-    });
-    for (const e of endpoints) {
-      rows.push({
-        tenant_id: tenantId,
-        id: newId('whd', now.getTime()),
-        endpoint_id: e.id,
-        message_id: messageId,
-        event_type: eventType,
-        body,
-        status: 'PENDING' as const,
-        next_attempt_at: now,
-        created_at: now,
+  await enqueueMessages(
+    tx,
+    messages.map((message) => {
+      const eventType = `${message.family}.${message.action}`;
+      const body = JSON.stringify({
+        message: { family: message.family, action: eventType, ...(message.type ? { type: message.type } : {}), data: message.data },
       });
-    }
-  }
-  if (rows.length === 0) return;
-  await repo.insertDeliveries(tx, rows);
+      return { tenantId, eventType, family: message.family, bodyFor: () => body, now };
+    }),
+  );
 }

@@ -84,21 +84,19 @@ export const webhooksRepository = {
     return ex.deleteFrom('webhook_endpoints').where('tenant_id', '=', tenantId).where('id', '=', id).returningAll().executeTakeFirst();
   },
 
-  /** Enabled endpoints subscribed to `eventType` (exactly, by `family.*`, or to everything). */
-  async findSubscribers(ex: Executor, tenantId: string, eventType: string, family: string): Promise<EndpointRow[]> {
-    return ex
-      .selectFrom('webhook_endpoints')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('enabled', '=', true)
-      .where((eb) =>
-        eb.or([
-          eb(eb.fn('cardinality', [eb.ref('event_types')]), '=', 0),
-          eb(eb.val(eventType), '=', eb.fn.any('event_types')),
-          eb(eb.val(`${family}.*`), '=', eb.fn.any('event_types')),
-        ]),
-      )
-      .execute();
+  /**
+   * For each message (1-based position `i` in the arrays): the enabled endpoints of its tenant
+   * subscribed to its event type, exactly, by `family.*`, or to everything. One statement for any
+   * number of messages; `subscribersOf` runs it now, the outbox may run it in the pre-commit flush.
+   */
+  subscribersQuery(messages: readonly { tenantId: string; eventType: string; family: string }[]) {
+    return sql<{ i: number; endpoint_id: string }>`
+      SELECT t.i::int AS i, e.id AS endpoint_id
+      FROM unnest(${messages.map((m) => m.tenantId)}::text[], ${messages.map((m) => m.eventType)}::text[], ${messages.map((m) => m.family)}::text[])
+        WITH ORDINALITY AS t(tenant_id, event_type, family, i)
+      JOIN webhook_endpoints e ON e.tenant_id = t.tenant_id AND e.enabled
+        AND (cardinality(e.event_types) = 0 OR t.event_type = ANY(e.event_types) OR t.family || '.*' = ANY(e.event_types))
+      ORDER BY t.i, e.id`;
   },
 
   async insertDeliveries(ex: Executor, rows: Insertable<WebhookDeliveriesTable>[]): Promise<void> {
