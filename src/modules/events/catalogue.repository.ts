@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { rowsFromJson } from '../../db/json-rows.js';
 import type { Executor } from '../../db/tx.js';
 import type { EventRow, EventTree } from './events.repository.js';
 import type { RuleRow } from './rules.repository.js';
@@ -14,17 +15,9 @@ export interface Catalogues {
 
 const EMPTY: Catalogues = { events: [], tree: { shows: [], ticketOptions: [], priceTypes: [], combinations: [] }, rules: [] };
 
-// The child rows travel as JSON, which has no timestamps: these columns come back as ISO strings
-// and are turned into Dates here (every other column of these tables is text, a number, a boolean
-// or JSON already, as the pg driver would give it; bigint is a number in both, see db/kysely.ts).
+// The child rows travel as JSON (db/json-rows.ts): these columns are its timestamps.
 const SHOW_DATES = ['starts_at', 'ends_at', 'cancelled_at'] as const;
 const RULE_DATES = ['created_at', 'updated_at'] as const;
-
-function revive<T>(rows: unknown, dates: readonly string[]): T[] {
-  const list = rows as Record<string, unknown>[];
-  for (const row of list) for (const col of dates) if (typeof row[col] === 'string') row[col] = new Date(row[col]);
-  return list as T[];
-}
 
 function where(tenantId: string, filter: CatalogueFilter): RawBuilder<unknown> {
   if ('showPk' in filter) return sql`e.tenant_id = ${tenantId} AND e.id = (SELECT s.event_id FROM shows s WHERE s.tenant_id = ${tenantId} AND s.id = ${filter.showPk})`;
@@ -64,11 +57,11 @@ export async function readCatalogues(ex: Executor, tenantId: string, filter: Cat
   const out: Catalogues = { events: [], tree: { shows: [], ticketOptions: [], priceTypes: [], combinations: [] }, rules: [] };
   for (const { c_shows, c_options, c_price_types, c_combinations, c_rules, ...event } of rows) {
     out.events.push(event);
-    out.tree.shows.push(...revive<EventTree['shows'][number]>(c_shows, SHOW_DATES));
-    out.tree.ticketOptions.push(...revive<EventTree['ticketOptions'][number]>(c_options, []));
-    out.tree.priceTypes.push(...revive<EventTree['priceTypes'][number]>(c_price_types, []));
-    out.tree.combinations.push(...revive<EventTree['combinations'][number]>(c_combinations, []));
-    out.rules.push(...revive<RuleRow>(c_rules, RULE_DATES));
+    out.tree.shows.push(...rowsFromJson<EventTree['shows'][number]>(c_shows, SHOW_DATES));
+    out.tree.ticketOptions.push(...rowsFromJson<EventTree['ticketOptions'][number]>(c_options, []));
+    out.tree.priceTypes.push(...rowsFromJson<EventTree['priceTypes'][number]>(c_price_types, []));
+    out.tree.combinations.push(...rowsFromJson<EventTree['combinations'][number]>(c_combinations, []));
+    out.rules.push(...rowsFromJson<RuleRow>(c_rules, RULE_DATES));
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import { rowsFromJson } from '../../db/json-rows.js';
 import type { Executor, Tx } from '../../db/tx.js';
 import type { BuyIntentionItemsTable, BuyIntentionsTable, IntentionStatus, OrderItemsTable, OrdersTable, OrderStatus } from './orders.tables.js';
 
@@ -6,6 +7,9 @@ export type IntentionRow = Selectable<BuyIntentionsTable>;
 export type IntentionItemRow = Selectable<BuyIntentionItemsTable>;
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderItemRow = Selectable<OrderItemsTable>;
+
+/** The timestamps of an order row read as JSON (db/json-rows.ts). */
+const ORDER_DATES = ['created_at', 'updated_at', 'refunded_at'] as const;
 
 export const ordersRepository = {
   /** The intention and its items in one statement (one round trip). */
@@ -28,6 +32,31 @@ export const ordersRepository = {
     let q = ex.selectFrom('buy_intentions').selectAll().where('id', '=', id);
     if (opts.lock) q = q.forUpdate();
     return q.executeTakeFirst();
+  },
+
+  /**
+   * An intention with its items, its order and the order's items in ONE statement (ADR 0022): what
+   * the buy-intention read and every pay answer show.
+   */
+  async findIntentionWithOrder(ex: Executor, tenantId: string, id: string): Promise<{ intention: IntentionRow; items: IntentionItemRow[]; order: OrderRow | null; orderItems: OrderItemRow[] } | undefined> {
+    const { rows } = await sql<IntentionRow & { c_items: unknown; c_order: unknown; c_order_items: unknown }>`
+      SELECT i.*,
+        (SELECT coalesce(json_agg(it ORDER BY it.position), '[]') FROM buy_intention_items it
+          WHERE it.tenant_id = i.tenant_id AND it.intention_id = i.id) AS c_items,
+        (SELECT to_json(o) FROM orders o WHERE o.tenant_id = i.tenant_id AND o.id = i.order_id) AS c_order,
+        (SELECT coalesce(json_agg(oi ORDER BY oi.ticket_id), '[]') FROM order_items oi
+          WHERE oi.tenant_id = i.tenant_id AND oi.order_id = i.order_id) AS c_order_items
+      FROM buy_intentions i
+      WHERE i.tenant_id = ${tenantId} AND i.id = ${id}`.execute(ex);
+    const row = rows[0];
+    if (!row) return undefined;
+    const { c_items, c_order, c_order_items, ...intention } = row;
+    return {
+      intention,
+      items: rowsFromJson<IntentionItemRow>(c_items, []),
+      order: c_order ? rowsFromJson<OrderRow>([c_order], ORDER_DATES)[0]! : null,
+      orderItems: rowsFromJson<OrderItemRow>(c_order_items, []),
+    };
   },
 
   async itemsOf(ex: Executor, tenantId: string, intentionId: string): Promise<IntentionItemRow[]> {

@@ -125,9 +125,9 @@ export async function auditNewIntention(tx: Tx, actor: Actor, created: NewIntent
 
 /** GET /v1/marketplace/buyingflow/buyIntention/:intentionId (extension): the intention and its order. */
 export async function getBuyIntention(deps: Pick<Deps, 'db'>, tenantId: string, id: string): Promise<{ intention: IntentionView; order: OrderView | null }> {
-  const row = await repo.findIntention(deps.db, tenantId, id);
-  if (!row) throw new AppError('INTENTION_NOT_FOUND', `buy intention ${id} does not exist`, { field: 'intentionId' });
-  return { intention: intentionView(row, await repo.itemsOf(deps.db, tenantId, id)), order: row.order_id ? await getOrderView(deps.db, tenantId, row.order_id) : null };
+  const found = await repo.findIntentionWithOrder(deps.db, tenantId, id);
+  if (!found) throw new AppError('INTENTION_NOT_FOUND', `buy intention ${id} does not exist`, { field: 'intentionId' });
+  return { intention: intentionView(found.intention, found.items), order: found.order ? orderView(found.order, found.orderItems) : null };
 }
 
 export async function getOrderView(ex: Tx | Deps['db'], tenantId: string, orderId: string): Promise<OrderView | null> {

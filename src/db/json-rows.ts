@@ -1,0 +1,12 @@
+/**
+ * Rows that travel inside a statement's result as JSON (json_agg of a table's rows, to read a parent
+ * and its children in one round trip: ADR 0022) have no timestamps: `dates` names the columns that
+ * come back as ISO strings, and they become Dates here, as the pg driver gives them. Every other
+ * column of such a table must already be JSON-shaped as the driver gives it: text, a number
+ * (bigint is a number, see kysely.ts), a boolean, an array or JSON.
+ */
+export function rowsFromJson<T>(rows: unknown, dates: readonly string[]): T[] {
+  const list = (rows ?? []) as Record<string, unknown>[];
+  for (const row of list) for (const col of dates) if (typeof row[col] === 'string') row[col] = new Date(row[col]);
+  return list as T[];
+}
