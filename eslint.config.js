@@ -33,6 +33,12 @@ export default tseslint.config(
   // app hands downward (Deps, Config) may be imported as types. Tests are exempt: they wire layers.
   ...layerRules(),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The launcher `npm start` runs is plain JavaScript for Node (it builds src/ before anything is compiled).
+  {
+    files: ['bin/**'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
+  },
   // The generated-client test's program compiles against types the test generates from the live
   // /api/openapi (absent in a fresh checkout); the test type-checks it strictly itself.
   { files: ['test/generated-client/client/**'], ...tseslint.configs.disableTypeChecked },

@@ -18,10 +18,10 @@ interface Sample {
 }
 
 /**
- * Every process of the running product: the tsx launcher and what it started (the Node app, and
- * esbuild if the loader runs it), plus the embedded PostgreSQL: the postmaster named by
+ * Every process of the running product: the Node process `npm start` runs (bin/encore.mjs, the app
+ * itself) and anything it started, plus the embedded PostgreSQL: the postmaster named by
  * `pg/postmaster.pid` and all its children (it is started detached, so it is looked up explicitly
- * rather than trusted to be in the launcher's tree).
+ * rather than trusted to be in the app's tree).
  */
 function measure(server: Server, dataDir: string): Sample[] {
   const all = allProcesses();
@@ -36,8 +36,7 @@ function measure(server: Server, dataDir: string): Sample[] {
     const mem = memoryOf(p.pid);
     if (!mem) continue; // exited meanwhile
     let role: string;
-    if (p.pid === launcher) role = 'node: tsx launcher';
-    else if (postgres.has(p.pid)) role = p.pid === pm ? 'postgres: postmaster' : 'postgres: backends and workers';
+    if (postgres.has(p.pid)) role = p.pid === pm ? 'postgres: postmaster' : 'postgres: backends and workers';
     else if (p.comm === 'node') role = 'node: Encore (API, job workers)';
     else role = `${p.comm}`;
     samples.push({ proc: p, role, ...mem });
@@ -111,17 +110,15 @@ export const memoryBench: Benchmark = {
       const ps = chosen.filter((s) => s.role === role);
       return [role, String(ps.length), fmtMb(sum(ps.map((s) => s.pssKb))), fmtMb(sum(ps.map((s) => s.rssKb)))];
     });
-    const appOnly = chosen.filter((s) => s.role !== 'node: tsx launcher');
 
     const summary = [
       { metric: `idle memory, whole product (PSS, ${chosen.length} processes)`, value: fmtMb(pss), target: `< ${fmtMb(TARGET_KB)}`, pass: pss < TARGET_KB },
       { metric: 'same, naive sum of RSS (shared memory counted in every process)', value: fmtMb(rss) },
-      { metric: 'same without the tsx launcher process (PSS)', value: fmtMb(sum(appOnly.map((s) => s.pssKb))) },
     ];
     const details = [
       `After a normal (second) start of \`serve\` on its data folder, a tenant created with the CLI and a short warm-up ` +
         `(${Object.entries(statuses).map(([k, n]) => `${n} × \`${k}\``).join(', ')}), 3 s idle, then ${SAMPLES} samples 1 s apart ` +
-        '(the sample with the median total is shown). Processes: the `tsx` launcher that `npm start` runs, the Node process it starts, and the ' +
+        '(the sample with the median total is shown). Processes: the Node process that `npm start` runs (the app itself), and the ' +
         `embedded PostgreSQL ${pgVersion} (postmaster from \`$DATA_DIR/pg/postmaster.pid\` and all its children: backends of the connection pool, ` +
         'checkpointer, walwriter, …).',
       '',

@@ -42,7 +42,7 @@ export const startupBench: Benchmark = {
       { metric: 'first start on an empty folder (initdb)', value: fmtMs(first.readyMs) },
     ];
     const details = [
-      'Start-up is the wall time from spawning `tsx src/app/cli.ts serve` until `GET /health` (which queries the database) answers 200, polled every ' +
+      'Start-up is the wall time from spawning `node bin/encore.mjs serve` until `GET /health` (which queries the database) answers 200, polled every ' +
         '10 ms: it includes the TypeScript loader, module loading, starting the embedded PostgreSQL, migrations, the job queue and `listen`. ' +
         '"inside serve()" is the figure `serve` prints itself (from opening the database to listening). Exit is the time from SIGTERM until the ' +
         'process has exited and the embedded PostgreSQL is gone. The first start on the empty folder (initdb) is shown apart and not counted.',

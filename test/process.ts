@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'src/app/cli.ts');
+/** What `npm start` and `npm run encore` run (bin/encore.mjs builds src/ into one module first). */
+const CLI = path.join(ROOT, 'bin/encore.mjs');
 
-/** Runs `encore <args>` as a real process (node + tsx), the way a user would. */
+/** Runs `encore <args>` as a real process, the way a user would. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -30,7 +31,7 @@ export interface ServeProcess {
 /** Starts `encore serve` and resolves once it answers /health. */
 export async function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<ServeProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,7 +113,7 @@ export interface WorkerProcess {
  * DATABASE_URL (or a running serve on the same DATA_DIR).
  */
 export async function startWorker(env: Record<string, string>, timeoutMs = 30_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'worker'], {
+  const child = spawn(process.execPath, [CLI, 'worker'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -73,23 +73,25 @@ export function spawnProcess(file: string, args: string[], opts: { env: NodeJS.P
 }
 
 /**
- * `tsx <script> ...args`, run from the repository root. With `BENCH_CPU_PROFILE=<folder>` every
- * spawned process writes a V8 CPU profile there when it exits (Node refuses `--cpu-prof` in
- * NODE_OPTIONS, so it is passed to tsx, which hands it to the app's node).
+ * A script of the repository as a child process, run from the repository root: TypeScript through
+ * tsx, JavaScript (bin/encore.mjs, what `npm start` runs) by node itself. With
+ * `BENCH_CPU_PROFILE=<folder>` every spawned process writes a V8 CPU profile there when it exits
+ * (Node refuses `--cpu-prof` in NODE_OPTIONS; tsx hands it to the app's node).
  */
-export function spawnTsx(script: string, args: string[], env: Record<string, string>): Spawned {
+export function spawnScript(script: string, args: string[], env: Record<string, string>): Spawned {
   const profileDir = process.env['BENCH_CPU_PROFILE'];
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  return spawnProcess(TSX, [...nodeFlags, script, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const runner = script.endsWith('.ts') ? TSX : process.execPath;
+  return spawnProcess(runner, [...nodeFlags, script, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
-/** Runs `tsx <script> ...args` to completion; rejects with its output when it fails. */
-export async function runTsx(script: string, args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<string> {
-  const p = spawnTsx(script, args, env);
+/** Runs a script (as spawnScript) to completion; rejects with its output when it fails. */
+export async function runScript(script: string, args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<string> {
+  const p = spawnScript(script, args, env);
   const timer = setTimeout(() => killGroup(p.pid, 'SIGKILL'), timeoutMs);
   const { code, signal } = await p.exited;
   clearTimeout(timer);
-  if (code !== 0) throw new Error(`tsx ${script} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${p.output().trim()}`);
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${p.output().trim()}`);
   return p.output();
 }
 

@@ -212,9 +212,9 @@ export function writeBenchmarksFile(all: Benchmark[], fresh: Map<string, string>
       'folders stay in the system\'s temporary folder for later runs (`--fresh-volume` rewrites them). With `--volumes 0`, the older mode: ' +
       'each benchmark on a fresh empty database. ',
     '',
-    'Nothing to set up: each benchmark starts the real product (`tsx src/app/cli.ts serve`, as `npm start` does) as a child process ' +
+    'Nothing to set up: each benchmark starts the real product (`node bin/encore.mjs serve`, as `npm start` does) as a child process ' +
       "on a free loopback port on the volume's `DATA_DIR` (its own embedded PostgreSQL; with `--volumes 0`, a fresh temporary one), " +
-      'adopts a volume integrator or creates a tenant and API key with `tsx src/app/cli.ts tenant create`, drives it, and stops it ' +
+      'adopts a volume integrator or creates a tenant and API key with `node bin/encore.mjs tenant create`, drives it, and stops it ' +
       "with SIGTERM (a temporary folder is removed; a volume's stays). The load generator is " +
       '[autocannon](https://github.com/mcollina/autocannon) in the bench process, so it shares the machine with the server: compare figures ' +
       'from the same machine only. A run in which any request failed is marked **INVALID** and `npm run bench` exits non-zero.',

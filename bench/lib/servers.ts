@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import { onCleanup } from './cleanup.js';
 import { activeVolume, adoptVolumeTenant } from './volume-state.js';
-import { freePort, isAlive, killGroup, postmasterPid, runTsx, sleep, spawnTsx, tempDir, waitForOk, type Spawned } from './process.js';
+import { freePort, isAlive, killGroup, postmasterPid, runScript, sleep, spawnScript, tempDir, waitForOk, type Spawned } from './process.js';
 
-const CLI = 'src/app/cli.ts';
+/** What `npm start` runs. */
+const CLI = 'bin/encore.mjs';
 
 export interface Server {
   url: string;
-  /** The spawned `tsx` launcher; the app is its child. */
+  /** The spawned process (`node bin/encore.mjs`, the app itself). */
   proc: Spawned;
   /** Milliseconds from spawn until `GET /health` answered 200. */
   readyMs: number;
@@ -18,7 +19,7 @@ export interface Server {
 }
 
 /**
- * Stops a spawned server: SIGTERM to the launcher (tsx relays it to the app, which shuts down in
+ * Stops a spawned server: SIGTERM to the app (which shuts down in
  * order and stops its PostgreSQL), then waits until the launcher has exited and `extraPid` (the
  * postmaster) is gone too.
  */
@@ -70,14 +71,14 @@ export interface EncoreOptions {
 }
 
 /**
- * The real product: `tsx src/app/cli.ts serve` on its own port and data folder (embedded PostgreSQL),
+ * The real product: `node bin/encore.mjs serve` on its own port and data folder (embedded PostgreSQL),
  * ready once `GET /health` answers 200. On failure the process is stopped before the error is thrown.
  */
 export async function startEncore(opts: EncoreOptions): Promise<Server> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = spawnTsx(CLI, ['serve'], encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env }));
+  const proc = spawnScript(CLI, ['serve'], encoreEnv(opts.dataDir, { PORT: String(port), PUBLIC_URL: url, LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env }));
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;
@@ -118,7 +119,7 @@ export async function createTenant(dataDir: string, name = 'bench', returnOrigin
   const volume = activeVolume();
   if (volume && volume.dir === dataDir) return adoptVolumeTenant(volume, name, returnOrigins);
   const origins = returnOrigins.flatMap((o) => ['--return-origin', o]);
-  const out = await runTsx(CLI, ['tenant', 'create', '--name', name, ...origins], encoreEnv(dataDir, { LOG_LEVEL: 'warn' }));
+  const out = await runScript(CLI, ['tenant', 'create', '--name', name, ...origins], encoreEnv(dataDir, { LOG_LEVEL: 'warn' }));
   const line = out
     .trim()
     .split('\n')
@@ -160,7 +161,7 @@ async function startBaseline(script: string, env: Record<string, string>, label:
  */
 async function startProcess(script: string, args: string[], env: Record<string, string>, url: string, label: string, timeoutMs: number): Promise<Server> {
   const t0 = performance.now();
-  const proc = spawnTsx(script, args, env);
+  const proc = spawnScript(script, args, env);
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { runTsx } from './process.js';
+import { runScript } from './process.js';
 
 /**
  * Which data volume the benchmarks run on now (bench/lib/volume.ts writes volumes). Apart from the
@@ -58,7 +58,7 @@ export async function adoptVolumeTenant(v: Volume, name: string, returnOrigins: 
 
 /** A new API key for an existing tenant, through the product's own command. */
 async function createKey(dataDir: string, tenantId: string): Promise<string> {
-  const out = await runTsx('src/app/cli.ts', ['key', 'create', '--tenant', tenantId], { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' });
+  const out = await runScript('bin/encore.mjs', ['key', 'create', '--tenant', tenantId], { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' });
   const line = out
     .trim()
     .split('\n')

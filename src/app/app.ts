@@ -15,6 +15,7 @@ import { limitRequestTime } from '../api/shared/request-timeout.js';
 import { pingDatabase } from '../db/kysely.js';
 import { webPages } from '../web/index.js';
 import type { Deps } from './deps.js';
+import { lazySerializers, lazyValidator } from './lazy-schemas.js';
 
 export type App = FastifyInstance;
 
@@ -61,12 +62,13 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Types are coerced only where HTTP gives strings (query, params, headers); JSON bodies must be exact.
   const bodyAjv = makeAjv(false);
   const stringAjv = makeAjv(true);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : stringAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => lazyValidator(httpPart === 'body' ? bodyAjv : stringAjv, schema));
 
   app.decorateRequest('auth', null);
   app.addHook('onSend', async (request, reply) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sourcePath } from '../../lib/source-path.js';
 
 /**
  * The purchase-intent reference's own OpenAPI document (a verbatim copy of
@@ -11,7 +12,7 @@ interface OpenApi {
   components: { schemas: Record<string, unknown> };
 }
 
-const document = JSON.parse(readFileSync(new URL('./reference.openapi.json', import.meta.url), 'utf8')) as OpenApi;
+const document = JSON.parse(readFileSync(sourcePath('modules/purchase-intents/reference.openapi.json'), 'utf8')) as OpenApi;
 
 const PREFIX = '#/components/schemas/';
 

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../lib/source-path.js';
 
 /**
  * The pages' static files (one CSS file, one small script), served by @fastify/static under
  * `/assets/` with a year-long immutable cache. Each URL carries the file's content hash, so a
  * changed file is a new URL and a browser never runs a stale script against a new page.
  */
-export const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
+export const ASSETS_DIR = sourcePath('web/assets');
 
 const hashes = new Map<string, string>();
 for (const name of readdirSync(ASSETS_DIR)) {
