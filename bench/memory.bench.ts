@@ -25,10 +25,10 @@ interface Sample {
  */
 function measure(server: Server, dataDir: string): Sample[] {
   const all = allProcesses();
-  const launcher = server.proc.pid;
+  const app = server.proc.pid;
   const pm = postmasterPid(dataDir);
   const procs = new Map<number, ProcInfo>();
-  for (const p of processTree(launcher, all)) procs.set(p.pid, p);
+  for (const p of processTree(app, all)) procs.set(p.pid, p);
   if (pm !== undefined) for (const p of processTree(pm, all)) procs.set(p.pid, p);
   const postgres = new Set(pm !== undefined ? processTree(pm, all).map((p) => p.pid) : []);
   const samples: Sample[] = [];

@@ -121,9 +121,9 @@ async function waitForJobs(server: Server, apiKey: string, pool: pg.Pool, jobIds
   }
 }
 
-/** The Encore Node process under the tsx launcher (the launcher itself excluded). */
+/** The Encore Node process: the one spawned (`node bin/encore.mjs serve` is the app itself), while it runs. */
 function appPid(server: Server): number | undefined {
-  return processTree(server.proc.pid, allProcesses()).find((p) => p.pid !== server.proc.pid && p.comm === 'node')?.pid;
+  return processTree(server.proc.pid, allProcesses()).find((p) => p.pid === server.proc.pid && p.comm === 'node')?.pid;
 }
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {

@@ -29,6 +29,7 @@ import * as m0027 from './migrations/0027-checkout-extension.js';
 import * as m0028 from './migrations/0028-plan-stable-keys.js';
 import * as m0029 from './migrations/0029-capacity-counters.js';
 import * as m0030 from './migrations/0030-webhook-fairness.js';
+import * as m0031 from './migrations/0031-capacity-plans.js';
 
 // Listed in code rather than read from a folder: works the same under tsx, a bundle or tests.
 const MIGRATIONS: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0028-plan-stable-keys': m0028,
   '0029-capacity-counters': m0029,
   '0030-webhook-fairness': m0030,
+  '0031-capacity-plans': m0031,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
