@@ -23,6 +23,8 @@ export async function withTx<T>(db: Kysely<DB>, fn: (tx: Tx) => Promise<T>, atte
         const result = await fn(tx);
         await flushPendingWrites(tx);
         await runCommitHooks(tx);
+        // A hook's own deferred writes (none today) would otherwise be left behind: nothing when empty.
+        await flushPendingWrites(tx);
         return result;
       });
     } catch (err) {
