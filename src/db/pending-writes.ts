@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DB } from './schema.js';
 import type { Executor, Tx } from './executor.js';
+import { rowsAsJson } from './json-rows.js';
 
 /**
  * Writes a use case makes but never reads back (audit rows, webhook outbox rows) wait until just
@@ -74,8 +75,8 @@ export async function flushPendingWrites(tx: Tx): Promise<void> {
     pending.inserts.clear();
     pending.lookups.clear();
     const ctes = inserts.map(([table, rows], i) => {
-      const columns = sql.join([...new Set(rows.flatMap((r) => Object.keys(r)))].map((c) => sql.ref(c)));
-      return sql`${sql.raw(`w${i}`)} AS (INSERT INTO ${sql.table(table)} (${columns}) SELECT ${columns} FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb))`;
+      const { columns, source } = rowsAsJson(table, rows);
+      return sql`${sql.raw(`w${i}`)} AS (INSERT INTO ${sql.table(table)} (${columns}) SELECT ${columns} FROM ${source})`;
     });
     const selected = lookups.length
       ? sql.join(lookups.map(([key, l]) => sql`(SELECT coalesce(json_agg(x), '[]') FROM (${l.query}) x) AS ${sql.ref(key)}`))

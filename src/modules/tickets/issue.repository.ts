@@ -1,5 +1,7 @@
 import { sql, type Insertable } from 'kysely';
+import { rowsAsJson } from '../../db/json-rows.js';
 import type { Tx } from '../../db/tx.js';
+import { sharedEventLocks } from './tickets.repository.js';
 import type { TicketStatus, TicketsTable } from './tickets.tables.js';
 
 /**
@@ -18,14 +20,14 @@ export const issueRepository = {
     tx: Tx,
     input: { tenantId: string; lockRef: string; rows: readonly Insertable<TicketsTable>[]; history: { actor: string; data: unknown; at: Date } },
   ): Promise<void> {
-    const columns = sql.join(Object.keys(input.rows[0] ?? {}).map((c) => sql.ref(c)));
+    const { columns, source } = rowsAsJson('tickets', input.rows);
     const { history } = input;
     await sql`
       WITH locked AS (
-        SELECT pg_advisory_xact_lock_shared(hashtext(${input.tenantId}), hashtext(${input.lockRef})) AS held
+        SELECT count(*) AS held FROM (${sharedEventLocks(input.tenantId, [input.lockRef])}) l
       ), created AS (
         INSERT INTO tickets (${columns})
-        SELECT ${columns} FROM jsonb_populate_recordset(NULL::tickets, ${JSON.stringify(input.rows)}::jsonb) CROSS JOIN locked
+        SELECT ${columns} FROM ${source} CROSS JOIN locked
         RETURNING ticket_id
       )
       INSERT INTO ticket_history (tenant_id, ticket_id, at, kind, actor, data)

@@ -67,6 +67,14 @@ export type TicketRefRow = Pick<TicketRow, (typeof REF_COLUMNS)[number]>;
 /** Tickets per INSERT statement: arrays have no bind-parameter limit, only the statement size bounds it. */
 export const INSERT_CHUNK = 5000;
 
+/**
+ * The events' shared ticket-writer locks (one row per event, in lock order): the statement
+ * lockEventsShared runs, and a part of statements that must hold the locks before they write.
+ */
+export function sharedEventLocks(tenantId: string, externalReferenceIds: readonly string[]) {
+  return sql`SELECT pg_advisory_xact_lock_shared(hashtext(${tenantId}), hashtext(r)) FROM unnest(${inLockOrder(externalReferenceIds)}::text[]) AS r`;
+}
+
 export const ticketsRepository = {
   /**
    * Takes a shared lock per event for the rest of the transaction. Ticket writers share it; event
@@ -76,7 +84,7 @@ export const ticketsRepository = {
    */
   async lockEventsShared(ex: Executor, tenantId: string, externalReferenceIds: string[]): Promise<void> {
     if (externalReferenceIds.length === 0) return;
-    await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${tenantId}), hashtext(r)) FROM unnest(${inLockOrder(externalReferenceIds)}::text[]) AS r`.execute(ex);
+    await sharedEventLocks(tenantId, externalReferenceIds).execute(ex);
   },
 
   async lockEventExclusive(ex: Executor, tenantId: string, externalReferenceId: string): Promise<void> {
